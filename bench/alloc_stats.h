@@ -1,0 +1,35 @@
+/* One small interface over allocator statistics. Each driver binary links
+ * exactly one implementation (alloc_jemalloc.c, ...), so nothing else in the
+ * suite names an allocator. Figures are bytes; MEASURE_NONE means "this
+ * allocator cannot say", which writers print as an empty cell, never 0. */
+#ifndef ANTMEM_ALLOC_STATS_H
+#define ANTMEM_ALLOC_STATS_H
+
+#include <stdint.h>
+
+#define MEASURE_NONE UINT64_MAX
+
+struct alloc_stats {
+	uint64_t active_bytes;   /* pages backing live allocations (jemalloc stats.active) */
+	uint64_t resident_bytes; /* allocator pages resident in RAM, incl. metadata */
+	uint64_t mapped_bytes;   /* address space the allocator holds */
+	uint64_t metadata_bytes; /* the allocator's own bookkeeping */
+};
+
+const char *alloc_name(void);    /* "jemalloc": CSV key and file-name part */
+const char *alloc_version(void); /* the library's own version string */
+/* Look up what later calls need, before any measurement. 0 or -errno. */
+int alloc_init(void) __attribute__((warn_unused_result));
+/* Bytes this thread holds (usable size, after size-class rounding): exact
+ * and cheap enough to read every iteration; MEASURE_NONE if unsupported. */
+uint64_t alloc_thread_live_bytes(void);
+/* A number that changes whenever this thread calls the allocator in a way
+ * that changes its state (cumulative bytes allocated plus freed): while it
+ * stands still, the figures below cannot have moved. A few ns. */
+uint64_t alloc_thread_activity(void);
+/* Process-wide figures, refreshed first: costs microseconds. */
+void alloc_stats_read(struct alloc_stats *out);
+/* Hand cached free blocks back so the next figures are exact (tcache). */
+void alloc_flush_thread_cache(void);
+
+#endif

@@ -1,0 +1,152 @@
+/* Fork-per-run execution (see child.h). */
+#include "child.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "alloc_stats.h"
+#include "io/atomic_file.h"
+#include "sampler.h"
+
+/* The curve's stdio buffer: static and touched before the baseline, so that
+ * writing rows during the loop moves neither RSS nor the allocator's figures. */
+static char curve_buffer[64 * 1024];
+
+static void on_interrupt(int sig)
+{
+	const char *tmp = atomic_pending_path();
+	if (tmp[0])
+		unlink(tmp);
+	_exit(128 + sig);
+}
+
+void install_interrupt_cleanup(void)
+{
+	struct sigaction sa = {.sa_handler = on_interrupt};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static bool write_all(int fd, const void *buf, size_t len)
+{
+	for (const char *p = buf; len;) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		len -= (size_t)w;
+	}
+	return true;
+}
+
+/* The child's whole life; returns its exit status. */
+static int child_main(const struct options *o, const struct colony_ops *layout, bool sampled,
+		      const char *curve_path, int result_fd)
+{
+	struct run_result r = {0};
+	struct atomic_file curve = {0};
+	struct sampler sampler;
+	struct run_ctx ctx = {.layout = layout, .n = o->n, .colony_name = o->colony_name};
+
+	if (alloc_init()) {
+		fprintf(stderr, "antmem: %s: allocator statistics unavailable\n", alloc_name());
+		return EXIT_RUN_FAILED;
+	}
+	memset(curve_buffer, 1, sizeof curve_buffer);
+	if (sampled) {
+		int rc = atomic_open(&curve, curve_path);
+		if (rc) {
+			fprintf(stderr, "antmem: %s: %s\n", curve_path, strerror(-rc));
+			return EXIT_RUN_FAILED;
+		}
+		setvbuf(curve.f, curve_buffer, _IOFBF, sizeof curve_buffer);
+		if (sampler_begin(&sampler, curve.f, o->curve_stride))
+			goto out_write_error;
+		ctx.sampler = &sampler;
+		r.baseline = sampler.baseline;
+	} else if (sample_take(&r.baseline, 0)) {
+		fprintf(stderr, "antmem: cannot read /proc/self/statm\n");
+		return EXIT_RUN_FAILED;
+	}
+
+	o->scenario->run(&ctx);
+	r.status = ctx.status;
+	r.done = ctx.done;
+	r.elapsed_ns = ctx.elapsed_ns;
+	r.final = ctx.final;
+	r.after_free = ctx.after_free;
+	r.peak = ctx.final;
+	r.complete = ctx.status == 0 && ctx.done == o->n;
+	if (sampled) {
+		if (sampler_end(&sampler))
+			goto out_write_error;
+		sample_max(&r.peak, &sampler.peak);
+		r.curve_rows = sampler.rows;
+		int rc = atomic_commit(&curve);
+		if (rc) {
+			fprintf(stderr, "antmem: %s: %s\n", curve_path, strerror(-rc));
+			return EXIT_RUN_FAILED;
+		}
+	}
+	return write_all(result_fd, &r, sizeof r) ? EXIT_OK : EXIT_RUN_FAILED;
+
+out_write_error:
+	fprintf(stderr, "antmem: %s: write failed: %s\n", curve_path, strerror(errno));
+	atomic_abort(&curve);
+	return EXIT_RUN_FAILED;
+}
+
+int run_in_child(const struct options *o, const struct colony_ops *layout, bool sampled,
+		 const char *curve_path, struct run_result *out, char *err, size_t err_size)
+{
+	int fds[2];
+	if (pipe(fds)) {
+		snprintf(err, err_size, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL); /* nothing buffered may be written twice */
+	pid_t pid = fork();
+	if (pid < 0) {
+		snprintf(err, err_size, "fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		_exit(child_main(o, layout, sampled, curve_path, fds[1]));
+	}
+	close(fds[1]);
+	size_t got = 0;
+	while (got < sizeof *out) {
+		ssize_t r = read(fds[0], (char *)out + got, sizeof *out - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fds[0]);
+	int wstatus;
+	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+		;
+	if (WIFSIGNALED(wstatus)) {
+		snprintf(err, err_size, "%s run killed by signal %d (%s)", layout->name,
+			 WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
+		return -1;
+	}
+	if (got != sizeof *out || WEXITSTATUS(wstatus) != EXIT_OK) {
+		snprintf(err, err_size, "%s run failed (exit status %d)", layout->name,
+			 WEXITSTATUS(wstatus));
+		return -1;
+	}
+	return 0;
+}

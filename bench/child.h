@@ -1,0 +1,32 @@
+/* One run of one scenario for one layout, in a fresh process, so that heaps
+ * never mix: the parent forks, the child measures and reports back through a
+ * pipe, then exits and takes its whole heap with it. */
+#ifndef ANTMEM_CHILD_H
+#define ANTMEM_CHILD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "options.h"
+#include "sample.h"
+
+struct run_result {
+	int status;    /* the layout's status that stopped the loop, 0 if none */
+	bool complete; /* all n iterations done and every figure read */
+	uint64_t done, elapsed_ns, curve_rows;
+	struct sample baseline, final, peak, after_free;
+};
+
+/* Runs scenario o->scenario for layout in a child. sampled: sample every
+ * iteration and write the curve to curve_path (atomically; kept when the run
+ * stops early, and the summary then says complete=0). Returns 0 when the
+ * child reported a result (complete or not), -1 with a reason in err when it
+ * crashed or could not write. */
+int run_in_child(const struct options *o, const struct colony_ops *layout, bool sampled,
+		 const char *curve_path, struct run_result *out, char *err, size_t err_size);
+
+/* Unlink any half-written file and exit: SIGINT/SIGTERM, parent and child. */
+void install_interrupt_cleanup(void);
+
+#endif

@@ -1,0 +1,175 @@
+/* antmem: the one driver. For each layout and repetition it runs the chosen
+ * scenario twice, each in a fresh process: unsampled (the time) and sampled
+ * after every iteration (the curve). Then it writes each layout's summary
+ * and prints a table. Data flows one way: this program writes CSV and JSON,
+ * scripts/ reads them. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc_stats.h"
+#include "child.h"
+#include "options.h"
+#include "summary.h"
+
+static int make_dir(const char *path)
+{
+	if (mkdir(path, 0777) && errno != EEXIST)
+		return -errno;
+	struct stat st;
+	if (stat(path, &st))
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	return access(path, W_OK | X_OK) ? -errno : 0;
+}
+
+/* The output folder must exist; curves/ and summary/ are made inside it. */
+static int prepare_out_dir(const char *out)
+{
+	char path[4096];
+	struct stat st;
+	if (stat(out, &st))
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	if (access(out, W_OK | X_OK))
+		return -errno;
+	const char *subs[] = {"curves", "summary"};
+	for (size_t i = 0; i < 2; i++) {
+		if (snprintf(path, sizeof path, "%s/%s", out, subs[i]) >= (int)sizeof path)
+			return -ENAMETOOLONG;
+		int rc = make_dir(path);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static void list(void)
+{
+	printf("layouts:\n");
+	for (const struct colony_ops *const *ops = colony_layouts; *ops; ops++)
+		printf("  %-10s %s\n", (*ops)->name, (*ops)->summary);
+	printf("scenarios:\n");
+	for (const struct scenario *const *s = scenarios; *s; s++)
+		printf("  %-10s %s\n", (*s)->name, (*s)->summary);
+}
+
+static int compare_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Median of the timed runs' ns per ant, and of the sampled/unsampled ratios. */
+static void print_table_row(const struct colony_ops *layout, const struct rep_results *reps,
+			    size_t count, uint64_t n)
+{
+	uint64_t times[1000], ratios[1000];
+	for (size_t i = 0; i < count; i++) {
+		times[i] = reps[i].timed.elapsed_ns;
+		ratios[i] = reps[i].timed.elapsed_ns
+				    ? reps[i].sampled.elapsed_ns * 1000 / reps[i].timed.elapsed_ns
+				    : 0;
+	}
+	qsort(times, count, sizeof *times, compare_u64);
+	qsort(ratios, count, sizeof *ratios, compare_u64);
+	const struct run_result *s = &reps[0].sampled;
+	double ants = (double)(s->done ? s->done : 1);
+	printf("%-8s %12.2f %12.2f %12.2f %12.2f %11.1f %10.1fx\n", layout->name,
+	       ((double)s->final.rss_bytes - (double)s->baseline.rss_bytes) / ants,
+	       ((double)s->final.allocated_bytes - (double)s->baseline.allocated_bytes) / ants,
+	       ((double)s->final.requested_bytes - (double)s->baseline.requested_bytes) / ants,
+	       ((double)s->final.active_bytes - (double)s->baseline.active_bytes) / ants,
+	       (double)times[count / 2] / (double)n, (double)ratios[count / 2] / 1000.0);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	char err[512];
+	if (options_parse(&o, argc, argv, err, sizeof err)) {
+		fprintf(stderr, "antmem: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (o.help) {
+		options_usage(stdout);
+		return EXIT_OK;
+	}
+	if (o.list) {
+		list();
+		return EXIT_OK;
+	}
+	int rc = prepare_out_dir(o.out_dir);
+	if (rc) {
+		fprintf(stderr, "antmem: %s: cannot write results there: %s\n", o.out_dir,
+			strerror(-rc));
+		return EXIT_USAGE;
+	}
+	install_interrupt_cleanup();
+
+	static struct rep_results reps[1000];
+	int status = EXIT_OK;
+	if (!o.quiet)
+		fprintf(stderr, "antmem: %s, n=%llu, %llu rep(s), allocator %s %s\n",
+			o.scenario->name, (unsigned long long)o.n, (unsigned long long)o.reps,
+			alloc_name(), alloc_version());
+	printf("%-8s %12s %12s %12s %12s %11s %11s\n", "layout", "rss B/ant", "alloc B/ant",
+	       "request B/ant", "active B/ant", "ns/ant", "sampled/un");
+	for (size_t l = 0; l < o.layout_count; l++) {
+		const struct colony_ops *layout = o.layouts[l];
+		char base[256], path[4096];
+		snprintf(base, sizeof base, "%s-%s-%s", o.scenario->name, layout->name,
+			 alloc_name());
+		size_t done_reps = 0;
+		for (size_t r = 0; r < o.reps; r++) {
+			struct rep_results *rr = &reps[r];
+			snprintf(rr->curve_file, sizeof rr->curve_file, "curves/%s-r%zu.csv", base,
+				 r + 1);
+			snprintf(path, sizeof path, "%s/%s", o.out_dir, rr->curve_file);
+			if (run_in_child(&o, layout, false, NULL, &rr->timed, err, sizeof err) ||
+			    run_in_child(&o, layout, true, path, &rr->sampled, err, sizeof err)) {
+				fprintf(stderr, "antmem: %s\n", err);
+				status = EXIT_RUN_FAILED;
+				break;
+			}
+			done_reps++;
+			if (!o.quiet)
+				fprintf(stderr,
+					"antmem: %s r%zu/%llu: %llu ants, %.3f s unsampled, %.3f s "
+					"sampled, %llu curve rows\n",
+					layout->name, r + 1, (unsigned long long)o.reps,
+					(unsigned long long)rr->sampled.done,
+					(double)rr->timed.elapsed_ns / 1e9,
+					(double)rr->sampled.elapsed_ns / 1e9,
+					(unsigned long long)rr->sampled.curve_rows);
+			if (!rr->timed.complete || !rr->sampled.complete) {
+				fprintf(stderr, "antmem: %s: %s after %llu ants (layout %s)\n",
+					o.scenario->name, colony_strerror(rr->sampled.status),
+					(unsigned long long)rr->sampled.done, layout->name);
+				status = EXIT_RUN_FAILED;
+			}
+		}
+		if (!done_reps)
+			continue;
+		snprintf(path, sizeof path, "%s/summary/%s.csv", o.out_dir, base);
+		rc = summary_write(path, &o, layout, reps, done_reps);
+		if (!rc) {
+			snprintf(path, sizeof path, "%s/summary/%s.json", o.out_dir, base);
+			rc = provenance_write(path, &o, argc, argv);
+		}
+		if (rc) {
+			fprintf(stderr, "antmem: %s: %s\n", path, strerror(-rc));
+			return EXIT_RUN_FAILED;
+		}
+		print_table_row(layout, reps, done_reps, o.n);
+		fflush(stdout);
+		if (status != EXIT_OK)
+			break;
+	}
+	return status;
+}

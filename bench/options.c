@@ -1,0 +1,171 @@
+/* Command-line parsing for the driver (see options.h). Hand-rolled rather
+ * than getopt_long, which prints its own messages and keeps global state. */
+#include "options.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define DEFAULT_N 500000 /* the seed's colony */
+
+static int fail(char *err, size_t err_size, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, err_size, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int parse_positive(const char *option, const char *text, uint64_t max, uint64_t *out, char *err,
+		   size_t err_size)
+{
+	uint64_t v = 0;
+	if (!*text)
+		return fail(err, err_size, "%s: expected a positive integer, got an empty string",
+			    option);
+	for (const char *p = text; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return fail(err, err_size, "%s: '%.40s' is not a positive integer", option,
+				    text);
+		unsigned d = (unsigned)(*p - '0');
+		if (v > (max - d) / 10)
+			return fail(err, err_size, "%s: '%.40s' is too large (at most %llu)",
+				    option, text, (unsigned long long)max);
+		v = v * 10 + d;
+	}
+	if (v == 0)
+		return fail(err, err_size, "%s: must be at least 1, got '%.40s'", option, text);
+	*out = v;
+	return 0;
+}
+
+/* "dict,soa" or "all" */
+static int parse_layouts(struct options *o, const char *text, char *err, size_t err_size)
+{
+	o->layout_count = 0;
+	if (strcmp(text, "all") == 0) {
+		for (const struct colony_ops *const *ops = colony_layouts; *ops; ops++)
+			o->layouts[o->layout_count++] = *ops;
+		return 0;
+	}
+	for (const char *p = text;;) {
+		size_t len = strcspn(p, ",");
+		char name[64];
+		if (len == 0 || len >= sizeof name)
+			return fail(err, err_size, "--layout: bad list '%.60s'", text);
+		memcpy(name, p, len);
+		name[len] = '\0';
+		const struct colony_ops *ops = colony_layout_find(name);
+		if (!ops)
+			return fail(err, err_size,
+				    "--layout: unknown layout '%s' (see --list)", name);
+		if (o->layout_count == OPTIONS_MAX_LAYOUTS)
+			return fail(err, err_size, "--layout: too many layouts");
+		o->layouts[o->layout_count++] = ops;
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
+int options_parse(struct options *o, int argc, char **argv, char *err, size_t err_size)
+{
+	*o = (struct options){
+		.scenario = scenarios[0],
+		.n = DEFAULT_N,
+		.reps = 1,
+		.curve_stride = 1,
+		.out_dir = "results",
+		.colony_name = "Tinyopolis",
+	};
+	if (parse_layouts(o, "all", err, err_size))
+		return -1;
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i], *value = NULL;
+		char name[32];
+		size_t name_len = strcspn(arg, "=");
+		if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+			o->help = true;
+			continue;
+		}
+		if (strcmp(arg, "--list") == 0) {
+			o->list = true;
+			continue;
+		}
+		if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
+			o->quiet = true;
+			continue;
+		}
+		if (strncmp(arg, "--", 2) != 0 || name_len >= sizeof name)
+			return fail(err, err_size, "unexpected argument '%.60s'", arg);
+		memcpy(name, arg, name_len);
+		name[name_len] = '\0';
+		if (arg[name_len] == '=')
+			value = arg + name_len + 1;
+		else if (i + 1 < argc)
+			value = argv[++i];
+		else
+			return fail(err, err_size, "%s: missing value", name);
+
+		if (strcmp(name, "--scenario") == 0) {
+			o->scenario = scenario_find(value);
+			if (!o->scenario)
+				return fail(err, err_size,
+					    "--scenario: unknown scenario '%.60s' (see --list)",
+					    value);
+		} else if (strcmp(name, "--layout") == 0) {
+			if (parse_layouts(o, value, err, err_size))
+				return -1;
+		} else if (strcmp(name, "--n") == 0) {
+			/* soa's offsets are uint32 and ids take at least 2 bytes */
+			if (parse_positive(name, value, UINT32_MAX / 2, &o->n, err, err_size))
+				return -1;
+		} else if (strcmp(name, "--reps") == 0) {
+			if (parse_positive(name, value, 1000, &o->reps, err, err_size))
+				return -1;
+		} else if (strcmp(name, "--curve-stride") == 0) {
+			if (parse_positive(name, value, UINT32_MAX, &o->curve_stride, err,
+					   err_size))
+				return -1;
+		} else if (strcmp(name, "--out") == 0) {
+			if (!*value)
+				return fail(err, err_size, "--out: empty path");
+			o->out_dir = value;
+		} else if (strcmp(name, "--colony") == 0) {
+			if (!*value || strlen(value) > 255)
+				return fail(err, err_size, "--colony: name must be 1-255 bytes");
+			o->colony_name = value;
+		} else {
+			return fail(err, err_size, "unknown option '%.60s' (see --help)", name);
+		}
+	}
+	return 0;
+}
+
+void options_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: antmem [options]\n"
+		"Runs a scenario for each layout in fresh processes: once without sampling\n"
+		"(the time) and once sampling memory after every iteration (the curve).\n"
+		"\n"
+		"  --scenario NAME     workload to run (default colony; see --list)\n"
+		"  --layout L[,L...]   layouts to measure, or all (default all)\n"
+		"  --n N               iterations: ants to add (default %d, the seed's)\n"
+		"  --reps R            fresh-process repetitions of each run (default 1)\n"
+		"  --curve-stride K    write curve rows only at iterations divisible by K,\n"
+		"                      plus the last (default 1: every change point)\n"
+		"  --out DIR           existing folder for curves/ and summary/ (default results)\n"
+		"  --colony NAME       the colony's name (default Tinyopolis)\n"
+		"  --list              list layouts and scenarios, then exit\n"
+		"  -q, --quiet         no progress lines on stderr\n"
+		"  -h, --help          this text\n"
+		"\n"
+		"Writes DIR/curves/<scenario>-<layout>-<allocator>-r<k>.csv and\n"
+		"DIR/summary/<scenario>-<layout>-<allocator>.csv (+ .json provenance),\n"
+		"each atomically. Exit status: 0 all runs complete; 1 a run failed (out of\n"
+		"memory, I/O error, crash; files of completed runs are kept); 2 bad arguments\n"
+		"(nothing run, nothing written).\n",
+		DEFAULT_N);
+}

@@ -1,0 +1,42 @@
+/* The driver's command line, parsed without side effects so that tests and
+ * the fuzzer can call it on any argv. */
+#ifndef ANTMEM_OPTIONS_H
+#define ANTMEM_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../layouts/colony.h"
+#include "scenarios/scenario.h"
+
+/* Exit statuses, documented in --help and the README. */
+enum {
+	EXIT_OK = 0,
+	EXIT_RUN_FAILED = 1, /* a run could not complete: I/O, out of memory, crash */
+	EXIT_USAGE = 2,      /* bad arguments: nothing was run or written */
+};
+
+#define OPTIONS_MAX_LAYOUTS 16
+
+struct options {
+	const struct scenario *scenario;
+	const struct colony_ops *layouts[OPTIONS_MAX_LAYOUTS];
+	size_t layout_count;
+	uint64_t n;
+	uint64_t reps;
+	uint64_t curve_stride;
+	const char *out_dir;
+	const char *colony_name;
+	bool help, list, quiet;
+};
+
+/* 0, or -1 with a one-line reason in err (no trailing newline). */
+int options_parse(struct options *o, int argc, char **argv, char *err, size_t err_size);
+/* A positive integer no larger than max: 0, or -1 with a reason in err. */
+int parse_positive(const char *option, const char *text, uint64_t max, uint64_t *out, char *err,
+		   size_t err_size);
+void options_usage(FILE *out);
+
+#endif

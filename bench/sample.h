@@ -1,0 +1,63 @@
+/* The measurement vocabulary, named once. One struct sample is filled per
+ * iteration; the CSV header, the row writer and the change test are all
+ * generated from SAMPLE_FIELDS, so a new column is one line here.
+ *
+ *   iteration        ants added so far (0 = baseline, before the colony exists)
+ *   rss_bytes        resident set from /proc/self/statm (whole process)
+ *   requested_bytes  live bytes the layouts asked malloc for (layouts/mem.c)
+ *   allocated_bytes  live bytes this thread holds, after size-class rounding
+ *   active_bytes     allocator pages backing live allocations
+ *   resident_bytes   allocator pages resident, incl. its metadata
+ *   mapped_bytes     address space the allocator holds
+ *   metadata_bytes   the allocator's own bookkeeping
+ * MEASURE_NONE (an empty CSV cell) marks what the allocator cannot say. */
+#ifndef ANTMEM_SAMPLE_H
+#define ANTMEM_SAMPLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define SAMPLE_FIELDS(X)   \
+	X(iteration)       \
+	X(rss_bytes)       \
+	X(requested_bytes) \
+	X(allocated_bytes) \
+	X(active_bytes)    \
+	X(resident_bytes)  \
+	X(mapped_bytes)    \
+	X(metadata_bytes)
+
+/* Not a CSV column: what sample_next() compares. */
+#define SAMPLE_PRIVATE_FIELDS(X) X(allocator_activity)
+
+#define SAMPLE_COUNT(f) +1
+enum { SAMPLE_NFIELDS = 0 SAMPLE_FIELDS(SAMPLE_COUNT) };
+#undef SAMPLE_COUNT
+
+struct sample {
+#define SAMPLE_MEMBER(f) uint64_t f;
+	SAMPLE_FIELDS(SAMPLE_MEMBER)
+	SAMPLE_PRIVATE_FIELDS(SAMPLE_MEMBER)
+#undef SAMPLE_MEMBER
+};
+
+/* Fills s with every figure, reading the allocator's statistics afresh. */
+int sample_take(struct sample *s, uint64_t iteration) __attribute__((warn_unused_result));
+/* The same, but reuses prev's allocator statistics when the allocator has not
+ * been called since prev was taken (they cannot have changed): exact, and
+ * saves the epoch refresh that dominates a sample's cost. */
+int sample_next(struct sample *s, const struct sample *prev, uint64_t iteration)
+	__attribute__((warn_unused_result));
+/* True when any measured figure differs (the iteration is not compared). */
+bool sample_differs(const struct sample *a, const struct sample *b);
+/* Field-wise maximum into peak. */
+void sample_max(struct sample *peak, const struct sample *s);
+
+int sample_write_header(FILE *out);
+int sample_write_row(FILE *out, const struct sample *s);
+
+/* The process's resident set, in bytes; 0 when /proc cannot be read. */
+uint64_t rss_bytes_now(void);
+
+#endif

@@ -1,0 +1,27 @@
+/* The scenario registry: one line per scenario file. */
+#include <string.h>
+#include <time.h>
+
+#include "scenario.h"
+
+extern const struct scenario colony_scenario;
+
+const struct scenario *const scenarios[] = {
+	&colony_scenario,
+	NULL,
+};
+
+const struct scenario *scenario_find(const char *name)
+{
+	for (const struct scenario *const *s = scenarios; *s; s++)
+		if (strcmp((*s)->name, name) == 0)
+			return *s;
+	return NULL;
+}
+
+uint64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}

@@ -1,0 +1,171 @@
+/* Summary CSV and provenance JSON writers (see summary.h). The columns are
+ * documented in the README; bytes per ant are (final - baseline) / ants, from
+ * the sampled run, whose allocated bytes must equal the timed run's (the
+ * workload is deterministic), and times from the timed run. */
+#include "summary.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alloc_stats.h"
+#include "io/atomic_file.h"
+#include "build_info.h"
+#include "version_vcs.h"
+
+static const char summary_header[] =
+	"scenario,layout,allocator,repetition,n,complete,ants_done,elapsed_ns,"
+	"sampled_elapsed_ns,ns_per_ant,sampling_overhead_ratio,bytes_per_ant_rss,"
+	"bytes_per_ant_allocated,bytes_per_ant_requested,bytes_per_ant_active,"
+	"peak_rss_bytes,baseline_rss_bytes,final_rss_bytes,baseline_allocated_bytes,"
+	"final_allocated_bytes,final_requested_bytes,unsampled_final_allocated_bytes,"
+	"unsampled_bytes_per_ant_rss,after_free_allocated_bytes,curve_rows,curve_file\n";
+
+/* (after - before) / count, as a CSV cell: empty when not measured. */
+static void per_ant(FILE *f, uint64_t before, uint64_t after, uint64_t count)
+{
+	if (before != MEASURE_NONE && after != MEASURE_NONE && count)
+		fprintf(f, "%.3f,", ((double)after - (double)before) / (double)count);
+	else
+		fputc(',', f);
+}
+
+static void write_row(FILE *f, const struct options *o, const struct colony_ops *layout,
+		      size_t rep, const struct rep_results *r)
+{
+	const struct run_result *t = &r->timed, *s = &r->sampled;
+	fprintf(f, "%s,%s,%s,%zu,%llu,%d,%llu,%llu,%llu,", o->scenario->name, layout->name,
+		alloc_name(), rep + 1, (unsigned long long)o->n, t->complete && s->complete,
+		(unsigned long long)s->done, (unsigned long long)t->elapsed_ns,
+		(unsigned long long)s->elapsed_ns);
+	per_ant(f, 0, t->elapsed_ns, t->done);
+	if (t->elapsed_ns)
+		fprintf(f, "%.3f,", (double)s->elapsed_ns / (double)t->elapsed_ns);
+	else
+		fputc(',', f);
+	per_ant(f, s->baseline.rss_bytes, s->final.rss_bytes, s->done);
+	per_ant(f, s->baseline.allocated_bytes, s->final.allocated_bytes, s->done);
+	per_ant(f, s->baseline.requested_bytes, s->final.requested_bytes, s->done);
+	per_ant(f, s->baseline.active_bytes, s->final.active_bytes, s->done);
+	fprintf(f, "%llu,%llu,%llu,%llu,%llu,%llu,%llu,", (unsigned long long)s->peak.rss_bytes,
+		(unsigned long long)s->baseline.rss_bytes, (unsigned long long)s->final.rss_bytes,
+		(unsigned long long)s->baseline.allocated_bytes,
+		(unsigned long long)s->final.allocated_bytes,
+		(unsigned long long)s->final.requested_bytes,
+		(unsigned long long)t->final.allocated_bytes);
+	per_ant(f, t->baseline.rss_bytes, t->final.rss_bytes, t->done);
+	fprintf(f, "%llu,%llu,%s\n", (unsigned long long)s->after_free.allocated_bytes,
+		(unsigned long long)s->curve_rows, r->curve_file);
+}
+
+int summary_write(const char *path, const struct options *o, const struct colony_ops *layout,
+		  const struct rep_results *reps, size_t rep_count)
+{
+	struct atomic_file af;
+	int rc = atomic_open(&af, path);
+	if (rc)
+		return rc;
+	fputs(summary_header, af.f);
+	for (size_t i = 0; i < rep_count; i++)
+		write_row(af.f, o, layout, i, &reps[i]);
+	return atomic_commit(&af);
+}
+
+/* s inside a JSON string: quotes, backslashes and control bytes escaped. */
+static void json_escaped(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+}
+
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	json_escaped(f, s);
+	fputc('"', f);
+}
+
+/* The first line of path containing key, after "key...: ", or "unknown". */
+static void read_field(const char *path, const char *key, char *out, size_t size)
+{
+	snprintf(out, size, "unknown");
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	char line[512];
+	while (fgets(line, sizeof line, f)) {
+		if (strncmp(line, key, strlen(key)) != 0)
+			continue;
+		const char *v = strchr(line, ':');
+		v = v ? v + 1 : line;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		snprintf(out, size, "%.*s", (int)strcspn(v, "\n"), v);
+		break;
+	}
+	fclose(f);
+}
+
+int provenance_write(const char *path, const struct options *o, int argc, char **argv)
+{
+	struct atomic_file af;
+	int rc = atomic_open(&af, path);
+	if (rc)
+		return rc;
+	FILE *f = af.f;
+	char cpu[256], thp[128], kernel[300], date[32];
+	struct utsname u;
+	read_field("/proc/cpuinfo", "model name", cpu, sizeof cpu);
+	read_field("/sys/kernel/mm/transparent_hugepage/enabled", "", thp, sizeof thp);
+	snprintf(kernel, sizeof kernel, "%s %s %s", uname(&u) ? "?" : u.sysname, u.release,
+		 u.machine);
+	time_t now = time(NULL);
+	strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	const char *malloc_conf = getenv("MALLOC_CONF");
+
+	fputs("{\n  \"command\": ", f);
+	fputc('"', f);
+	for (int i = 0; i < argc; i++) {
+		if (i)
+			fputc(' ', f);
+		json_escaped(f, argv[i]);
+	}
+	fputs("\",\n  \"git_commit\": ", f);
+	json_string(f, ANTMEM_GIT_COMMIT);
+	fputs(",\n  \"date_utc\": ", f);
+	json_string(f, date);
+	fputs(",\n  \"kernel\": ", f);
+	json_string(f, kernel);
+	fputs(",\n  \"cpu_model\": ", f);
+	json_string(f, cpu);
+	fprintf(f, ",\n  \"online_cpus\": %ld,\n  \"page_size\": %ld", sysconf(_SC_NPROCESSORS_ONLN),
+		sysconf(_SC_PAGESIZE));
+	fputs(",\n  \"transparent_hugepage\": ", f);
+	json_string(f, thp);
+	fputs(",\n  \"compiler\": ", f);
+	json_string(f, ANTMEM_COMPILER);
+	fputs(",\n  \"build\": ", f);
+	json_string(f, ANTMEM_BUILD_FLAGS);
+	fputs(",\n  \"allocator\": ", f);
+	json_string(f, alloc_name());
+	fputs(",\n  \"allocator_version\": ", f);
+	json_string(f, alloc_version());
+	fputs(",\n  \"malloc_conf\": ", f);
+	json_string(f, malloc_conf ? malloc_conf : "");
+	fputs(",\n  \"scenario\": ", f);
+	json_string(f, o->scenario->name);
+	fprintf(f, ",\n  \"n\": %llu,\n  \"reps\": %llu,\n  \"curve_stride\": %llu\n}\n",
+		(unsigned long long)o->n, (unsigned long long)o->reps,
+		(unsigned long long)o->curve_stride);
+	return atomic_commit(&af);
+}

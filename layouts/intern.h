@@ -1,0 +1,28 @@
+/* A small pool of shared strings: the role and colony values that Python
+ * would share as one object across all ants ("Worker", "Tinyopolis").
+ * Each string is allocated once and never moves, so dict.c and slots.c store
+ * the pointer, and soa.c stores the one-byte code. */
+#ifndef ANTMEM_INTERN_H
+#define ANTMEM_INTERN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "colony.h"
+
+/* uint8_t codes in soa.c: a role or colony column with more distinct values
+ * than this is refused with -ENOSPC rather than silently widened. */
+#define INTERN_MAX 256
+
+struct intern_pool {
+	struct strv *entries; /* ptr is a NUL-terminated copy owned by the pool */
+	size_t count, capacity;
+};
+
+/* The code of s, adding it if new: 0..INTERN_MAX-1, -ENOMEM or -ENOSPC. */
+int intern_code(struct intern_pool *pool, const char *s) __attribute__((warn_unused_result));
+const char *intern_str(const struct intern_pool *pool, int code);
+struct strv intern_view(const struct intern_pool *pool, int code);
+void intern_clear(struct intern_pool *pool);
+
+#endif

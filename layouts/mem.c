@@ -1,0 +1,70 @@
+/* Requested-bytes accounting for the layouts (see mem.h). */
+#include "mem.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+size_t mem_requested_bytes;
+size_t mem_alloc_calls;
+
+void *mem_alloc(size_t size)
+{
+	void *p = malloc(size);
+	if (p) {
+		mem_requested_bytes += size;
+		mem_alloc_calls++;
+	}
+	return p;
+}
+
+void *mem_realloc(void *ptr, size_t old_size, size_t new_size)
+{
+	void *p = realloc(ptr, new_size);
+	if (p) {
+		mem_requested_bytes += new_size - old_size; /* wraps correctly when shrinking */
+		mem_alloc_calls++;
+	}
+	return p;
+}
+
+void mem_free(void *ptr, size_t size)
+{
+	if (!ptr)
+		return;
+	mem_requested_bytes -= size;
+	free(ptr);
+}
+
+char *mem_strdup(const char *s)
+{
+	size_t size = strlen(s) + 1;
+	char *p = mem_alloc(size);
+	if (p)
+		memcpy(p, s, size);
+	return p;
+}
+
+/* 16 elements first: below that, realloc churn dominates for no saving. */
+#define MEM_GROW_MIN 16
+
+int mem_grow(void **array, size_t *capacity, size_t need, size_t elem_size)
+{
+	if (need <= *capacity)
+		return 0;
+	size_t cap = *capacity ? *capacity : MEM_GROW_MIN;
+	while (cap < need) {
+		if (cap > SIZE_MAX / 2)
+			return -ENOMEM;
+		cap *= 2;
+	}
+	if (cap > SIZE_MAX / elem_size)
+		return -ENOMEM;
+	void *p = mem_realloc(*array, *capacity * elem_size, cap * elem_size);
+	if (!p)
+		return -ENOMEM;
+	*array = p;
+	*capacity = cap;
+	return 0;
+}

@@ -1,0 +1,27 @@
+/* Every allocation a layout makes goes through here, so the suite knows the
+ * bytes the layouts *asked for* (requested_bytes) independently of what the
+ * allocator rounds them up to. Single-threaded by design: the driver runs one
+ * colony per process. */
+#ifndef ANTMEM_MEM_H
+#define ANTMEM_MEM_H
+
+#include <stddef.h>
+
+/* Live bytes requested by layouts: incremented on alloc, decremented on free. */
+extern size_t mem_requested_bytes;
+/* Calls that allocated or resized: one per malloc/realloc that succeeded. */
+extern size_t mem_alloc_calls;
+
+void *mem_alloc(size_t size);
+void *mem_realloc(void *ptr, size_t old_size, size_t new_size);
+void mem_free(void *ptr, size_t size); /* NULL-safe; size as requested */
+/* A NUL-terminated copy; its size for mem_free is strlen(s) + 1. */
+char *mem_strdup(const char *s);
+
+/* Grow *array (elements of elem_size) so it holds at least need elements,
+ * doubling from 16 like a Python list grows, only slower to over-allocate
+ * small ones. Returns 0 or -ENOMEM (array untouched). */
+int mem_grow(void **array, size_t *capacity, size_t need, size_t elem_size)
+	__attribute__((warn_unused_result));
+
+#endif

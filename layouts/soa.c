@@ -1,0 +1,189 @@
+/* Struct-of-arrays colony: one column per attribute, ant i is index i.
+ *
+ *   colony ─┬─ id_bytes[]   "W0W1W2..."      6.8 B/ant at N=500,000 (ids are 2–7 chars, no NUL)
+ *           ├─ id_end[]     uint32 offset    4 B/ant  (id i is id_bytes[end[i-1] .. end[i]])
+ *           ├─ role[]       uint8 code       1 B/ant  -> values.entries[code], stored once
+ *           └─ colony[]     uint8 code       1 B/ant  -> values.entries[code], stored once
+ *
+ * Expected ≈ 12.8 B/ant requested plus growth slack: every column doubles, so
+ * just after a grow a column is half empty, and at N=500,000 the columns sit
+ * at 524,288 entries and 4 MiB of id bytes (about 3.6 B/ant of slack). Large
+ * columns are page-granular in jemalloc, so usable ≈ requested here.
+ * No per-ant header, pointer or table, unlike slots.c and dict.c. The price is
+ * paid on mutation: changing the length of one id moves every id after it. */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "colony.h"
+#include "intern.h"
+#include "mem.h"
+
+struct colony {
+	size_t count;
+	char *id_bytes;
+	size_t id_bytes_len, id_bytes_cap;
+	uint32_t *id_end; /* uint32: the id arena is capped at 4 GiB (-ENOSPC past it) */
+	size_t id_end_cap;
+	uint8_t *role;
+	size_t role_cap;
+	uint8_t *colony;
+	size_t colony_cap;
+	struct intern_pool values; /* role and colony names; codes fit a uint8 */
+	int colony_code;
+};
+
+static void soa_destroy(struct colony *c);
+
+static struct colony *soa_create(const char *colony_name)
+{
+	struct colony *c = mem_alloc(sizeof *c);
+	if (!c)
+		return NULL;
+	*c = (struct colony){0};
+	c->colony_code = intern_code(&c->values, colony_name);
+	if (c->colony_code < 0) {
+		soa_destroy(c);
+		return NULL;
+	}
+	return c;
+}
+
+static size_t id_start(const struct colony *c, size_t i)
+{
+	return i ? c->id_end[i - 1] : 0;
+}
+
+/* Make room for extra more id bytes; -ENOSPC past what uint32 offsets reach. */
+static int reserve_id_bytes(struct colony *c, size_t extra)
+{
+	if (extra > UINT32_MAX - c->id_bytes_len)
+		return -ENOSPC;
+	return mem_grow((void **)&c->id_bytes, &c->id_bytes_cap, c->id_bytes_len + extra, 1);
+}
+
+static int soa_add_ant(struct colony *c, const char *worker_id, const char *role)
+{
+	size_t len = strlen(worker_id);
+	size_t need = c->count + 1;
+	int rc, role_code = intern_code(&c->values, role);
+	if (role_code < 0)
+		return role_code;
+	if ((rc = reserve_id_bytes(c, len)) ||
+	    (rc = mem_grow((void **)&c->id_end, &c->id_end_cap, need, sizeof *c->id_end)) ||
+	    (rc = mem_grow((void **)&c->role, &c->role_cap, need, 1)) ||
+	    (rc = mem_grow((void **)&c->colony, &c->colony_cap, need, 1)))
+		return rc;
+	memcpy(c->id_bytes + c->id_bytes_len, worker_id, len);
+	c->id_bytes_len += len;
+	c->id_end[c->count] = (uint32_t)c->id_bytes_len;
+	c->role[c->count] = (uint8_t)role_code;
+	c->colony[c->count] = (uint8_t)c->colony_code;
+	c->count++;
+	return 0;
+}
+
+static size_t soa_count(const struct colony *c)
+{
+	return c->count;
+}
+
+static struct ant_view view(const struct colony *c, size_t i)
+{
+	size_t start = id_start(c, i);
+	return (struct ant_view){
+		.index = i,
+		.worker_id = {c->id_bytes + start, c->id_end[i] - start},
+		.role = intern_view(&c->values, c->role[i]),
+		.colony = intern_view(&c->values, c->colony[i]),
+	};
+}
+
+static int soa_get(const struct colony *c, size_t i, const char *attr, struct strv *out)
+{
+	if (i >= c->count)
+		return -ERANGE;
+	struct ant_view v = view(c, i);
+	if (strcmp(attr, ATTR_WORKER_ID) == 0)
+		*out = v.worker_id;
+	else if (strcmp(attr, ATTR_ROLE) == 0)
+		*out = v.role;
+	else if (strcmp(attr, ATTR_COLONY) == 0)
+		*out = v.colony;
+	else
+		return -ENOENT;
+	return 0;
+}
+
+/* O(N): shifts every later id and offset. */
+static int set_worker_id(struct colony *c, size_t i, const char *value)
+{
+	size_t start = id_start(c, i), old_len = c->id_end[i] - start, len = strlen(value);
+	if (len > old_len) {
+		int rc = reserve_id_bytes(c, len - old_len);
+		if (rc)
+			return rc;
+	}
+	memmove(c->id_bytes + start + len, c->id_bytes + start + old_len,
+		c->id_bytes_len - start - old_len);
+	memcpy(c->id_bytes + start, value, len);
+	c->id_bytes_len = c->id_bytes_len - old_len + len;
+	for (size_t j = i; j < c->count; j++)
+		c->id_end[j] = (uint32_t)(c->id_end[j] - old_len + len);
+	return 0;
+}
+
+static int soa_set(struct colony *c, size_t i, const char *attr, const char *value)
+{
+	if (i >= c->count)
+		return -ERANGE;
+	uint8_t *column;
+	if (strcmp(attr, ATTR_WORKER_ID) == 0)
+		return set_worker_id(c, i, value);
+	else if (strcmp(attr, ATTR_ROLE) == 0)
+		column = c->role;
+	else if (strcmp(attr, ATTR_COLONY) == 0)
+		column = c->colony;
+	else
+		return -EINVAL; /* no column for it: AttributeError, as with slots */
+	int code = intern_code(&c->values, value);
+	if (code < 0)
+		return code;
+	column[i] = (uint8_t)code;
+	return 0;
+}
+
+static int soa_visit(const struct colony *c, ant_visitor fn, void *arg)
+{
+	for (size_t i = 0; i < c->count; i++) {
+		struct ant_view v = view(c, i);
+		int rc = fn(&v, arg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static void soa_destroy(struct colony *c)
+{
+	if (!c)
+		return;
+	mem_free(c->id_bytes, c->id_bytes_cap);
+	mem_free(c->id_end, c->id_end_cap * sizeof *c->id_end);
+	mem_free(c->role, c->role_cap);
+	mem_free(c->colony, c->colony_cap);
+	intern_clear(&c->values);
+	mem_free(c, sizeof *c);
+}
+
+const struct colony_ops soa_ops = {
+	.name = "soa",
+	.summary = "one column per attribute, ids packed, roles dictionary-encoded",
+	.create = soa_create,
+	.add_ant = soa_add_ant,
+	.count = soa_count,
+	.get = soa_get,
+	.set = soa_set,
+	.visit = soa_visit,
+	.destroy = soa_destroy,
+};
