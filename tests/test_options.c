@@ -1,0 +1,73 @@
+/* The driver's argument parsing: every bad input gets a reason, and good
+ * input lands in the right fields. */
+#include <string.h>
+
+#include "check.h"
+#include "options.h"
+
+static int parse(char *err, size_t size, struct options *o, int argc, const char **argv)
+{
+	return options_parse(o, argc, (char **)argv, err, size);
+}
+
+#define ARGV(...) ((const char *[]){"antmem", __VA_ARGS__})
+#define ARGC(...) ((int)(sizeof ARGV(__VA_ARGS__) / sizeof(char *)))
+
+static void expect_error(const char *want, int argc, const char **argv)
+{
+	struct options o;
+	char err[256] = "";
+	CHECK_EQ_INT(parse(err, sizeof err, &o, argc, argv), -1, "'%s %s' must be refused",
+		     argv[1], argc > 2 ? argv[2] : "");
+	CHECK(strstr(err, want) != NULL, "message '%s' should mention '%s'", err, want);
+	CHECK(strchr(err, '\n') == NULL, "one line: '%s'", err);
+}
+#define EXPECT_ERROR(want, ...) expect_error(want, ARGC(__VA_ARGS__), ARGV(__VA_ARGS__))
+
+int main(void)
+{
+	struct options o;
+	char err[256];
+
+	CHECK_EQ_INT(options_parse(&o, 1, (char *[]){"antmem"}, err, sizeof err), 0, "defaults");
+	CHECK_EQ_U64(o.n, 500000, "the seed's colony by default");
+	CHECK_EQ_U64(o.layout_count, 3, "all layouts by default");
+	CHECK(strcmp(o.colony_name, "Tinyopolis") == 0, "the seed's colony name");
+	CHECK(strcmp(o.scenario->name, "colony") == 0, "colony scenario by default");
+
+	CHECK_EQ_INT(parse(err, sizeof err, &o, ARGC("--n", "1000", "--layout=soa,dict", "--reps=3",
+						     "--out", "/tmp"),
+			   ARGV("--n", "1000", "--layout=soa,dict", "--reps=3", "--out", "/tmp")),
+		     0, "%s", err);
+	CHECK_EQ_U64(o.n, 1000, "--n value");
+	CHECK_EQ_U64(o.reps, 3, "--reps=");
+	CHECK_EQ_U64(o.layout_count, 2, "two layouts");
+	CHECK(o.layout_count == 2 && strcmp(o.layouts[0]->name, "soa") == 0 &&
+		      strcmp(o.layouts[1]->name, "dict") == 0,
+	      "layouts in the order given");
+
+	EXPECT_ERROR("unknown layout 'hash'", "--layout", "hash");
+	EXPECT_ERROR("bad list", "--layout", "dict,");
+	EXPECT_ERROR("unknown scenario 'lazy'", "--scenario", "lazy");
+	EXPECT_ERROR("not a positive integer", "--n", "abc");
+	EXPECT_ERROR("not a positive integer", "--n", "-5");
+	EXPECT_ERROR("not a positive integer", "--n", "+5");
+	EXPECT_ERROR("not a positive integer", "--n", "1e6");
+	EXPECT_ERROR("not a positive integer", "--n", " 5");
+	EXPECT_ERROR("empty string", "--n", "");
+	EXPECT_ERROR("at least 1", "--n", "0");
+	EXPECT_ERROR("too large", "--n", "18446744073709551616");
+	EXPECT_ERROR("too large", "--n", "99999999999999999999999");
+	EXPECT_ERROR("too large", "--n", "2147483648");
+	EXPECT_ERROR("at least 1", "--reps", "0");
+	EXPECT_ERROR("missing value", "--n");
+	EXPECT_ERROR("unknown option '--bogus'", "--bogus", "1");
+	EXPECT_ERROR("unexpected argument", "500000");
+	EXPECT_ERROR("empty path", "--out", "");
+
+	uint64_t v;
+	CHECK_EQ_INT(parse_positive("--n", "2147483647", 2147483647, &v, err, sizeof err), 0,
+		     "the maximum itself is allowed");
+	CHECK_EQ_U64(v, 2147483647, "parsed");
+	return check_done("test_options");
+}

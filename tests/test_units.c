@@ -1,0 +1,154 @@
+/* Unit tests of the small modules: requested-bytes accounting and growth
+ * (layouts/mem.c), the shared-string pool (layouts/intern.c), sample
+ * records and their CSV writer (bench/sample.c), and atomic files. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc_stats.h"
+#include "check.h"
+#include "intern.h"
+#include "io/atomic_file.h"
+#include "mem.h"
+#include "sample.h"
+
+static void test_mem(void)
+{
+	size_t before = mem_requested_bytes;
+	int *a = NULL;
+	size_t cap = 0;
+	CHECK_EQ_INT(mem_grow((void **)&a, &cap, 1, sizeof *a), 0, "first grow");
+	CHECK_EQ_U64(cap, 16, "growth starts at 16 elements");
+	CHECK_EQ_INT(mem_grow((void **)&a, &cap, 16, sizeof *a), 0, "no-op grow");
+	CHECK_EQ_U64(cap, 16, "no growth while it fits");
+	CHECK_EQ_INT(mem_grow((void **)&a, &cap, 17, sizeof *a), 0, "second grow");
+	CHECK_EQ_U64(cap, 32, "doubling");
+	CHECK_EQ_INT(mem_grow((void **)&a, &cap, 1000, sizeof *a), 0, "big grow");
+	CHECK_EQ_U64(cap, 1024, "doubles to the next power of two");
+	CHECK_EQ_U64(mem_requested_bytes - before, 1024 * sizeof *a, "requested follows realloc");
+	size_t stuck = cap;
+	CHECK_EQ_INT(mem_grow((void **)&a, &cap, SIZE_MAX / 2, sizeof *a), -ENOMEM, "overflow");
+	CHECK_EQ_U64(cap, stuck, "a failed grow leaves the array as it was");
+	mem_free(a, cap * sizeof *a);
+	char *s = mem_strdup("Tinyopolis");
+	CHECK_EQ_U64(mem_requested_bytes - before, 11, "strdup requests len + 1");
+	mem_free(s, 11);
+	CHECK_EQ_U64(mem_requested_bytes, before, "every byte returned");
+}
+
+static void test_intern(void)
+{
+	struct intern_pool pool = {0};
+	int worker = intern_code(&pool, "Worker");
+	CHECK_EQ_INT(worker, 0, "first code");
+	CHECK_EQ_INT(intern_code(&pool, "Soldier"), 1, "second code");
+	CHECK_EQ_INT(intern_code(&pool, "Worker"), worker, "same string, same code");
+	const char *p = intern_str(&pool, worker);
+	for (int i = 0; i < 100; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "r%d", i);
+		CHECK(intern_code(&pool, name) >= 0, "add %s", name);
+	}
+	CHECK(intern_str(&pool, worker) == p, "strings never move when the pool grows");
+	CHECK(strv_eq(intern_view(&pool, 1), "Soldier"), "view");
+	intern_clear(&pool);
+	CHECK_EQ_U64(pool.count, 0, "cleared");
+}
+
+static void test_sample(void)
+{
+	struct sample a, b;
+	CHECK_EQ_INT(sample_take(&a, 0), 0, "sample_take");
+	CHECK(a.rss_bytes > 0 && a.rss_bytes % (uint64_t)sysconf(_SC_PAGESIZE) == 0,
+	      "RSS is whole pages: %llu", (unsigned long long)a.rss_bytes);
+	CHECK(a.active_bytes != MEASURE_NONE && a.active_bytes > 0, "jemalloc active read");
+	b = a;
+	b.iteration = 5;
+	CHECK(!sample_differs(&a, &b), "the iteration alone is not a change");
+	b.allocated_bytes++;
+	CHECK(sample_differs(&a, &b), "a change in a figure is");
+
+	struct sample peak = a;
+	b.rss_bytes = a.rss_bytes + 4096;
+	sample_max(&peak, &b);
+	CHECK_EQ_U64(peak.rss_bytes, a.rss_bytes + 4096, "peak takes the maximum");
+
+	char buf[512] = "";
+	FILE *f = fmemopen(buf, sizeof buf, "w");
+	struct sample row = {.iteration = 3, .rss_bytes = 4096, .requested_bytes = 10,
+			     .allocated_bytes = 16, .active_bytes = MEASURE_NONE,
+			     .resident_bytes = 0, .mapped_bytes = 1, .metadata_bytes = MEASURE_NONE};
+	CHECK_EQ_INT(sample_write_header(f), 0, "header");
+	CHECK_EQ_INT(sample_write_row(f, &row), 0, "row");
+	fclose(f);
+	CHECK(strcmp(buf, "iteration,rss_bytes,requested_bytes,allocated_bytes,active_bytes,"
+			  "resident_bytes,mapped_bytes,metadata_bytes\n3,4096,10,16,,0,1,\n") == 0,
+	      "not measured is an empty cell, 0 is 0: got\n%s", buf);
+}
+
+/* Cheap reuse must not change the answer: sample_next equals sample_take. */
+static void test_sample_next(void)
+{
+	struct sample prev, next, fresh;
+	CHECK_EQ_INT(sample_take(&prev, 0), 0, "take");
+	CHECK_EQ_INT(sample_next(&next, &prev, 1), 0, "next without allocator calls");
+	CHECK_EQ_INT(sample_take(&fresh, 1), 0, "fresh");
+	CHECK_EQ_U64(next.active_bytes, fresh.active_bytes, "reused active is exact");
+	CHECK_EQ_U64(next.allocated_bytes, fresh.allocated_bytes, "allocated");
+	void *volatile p = mem_alloc(1 << 20);
+	CHECK_EQ_INT(sample_next(&next, &prev, 2), 0, "next after an allocation");
+	CHECK(next.active_bytes >= prev.active_bytes + (1 << 20),
+	      "allocator figures re-read after an allocation: %llu -> %llu",
+	      (unsigned long long)prev.active_bytes, (unsigned long long)next.active_bytes);
+	mem_free(p, 1 << 20);
+}
+
+static void test_atomic_file(void)
+{
+	char dir[] = "/tmp/antmem-test-XXXXXX", path[256], tmp_seen[256];
+	CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+	snprintf(path, sizeof path, "%s/out.csv", dir);
+	FILE *f = fopen(path, "w");
+	fputs("old\n", f);
+	fclose(f);
+
+	struct atomic_file af;
+	CHECK_EQ_INT(atomic_open(&af, path), 0, "open");
+	fputs("new\n", af.f);
+	snprintf(tmp_seen, sizeof tmp_seen, "%s", atomic_pending_path());
+	CHECK(strstr(tmp_seen, "/.out.csv.tmp") != NULL, "temporary beside the file: %s", tmp_seen);
+	atomic_abort(&af);
+	CHECK(access(tmp_seen, F_OK) != 0, "abort removes the temporary");
+	char line[16] = "";
+	f = fopen(path, "r");
+	CHECK(f && fgets(line, sizeof line, f) && strcmp(line, "old\n") == 0,
+	      "abort keeps the earlier file");
+	if (f)
+		fclose(f);
+
+	CHECK_EQ_INT(atomic_open(&af, path), 0, "open again");
+	fputs("new\n", af.f);
+	CHECK_EQ_INT(atomic_commit(&af), 0, "commit");
+	f = fopen(path, "r");
+	CHECK(f && fgets(line, sizeof line, f) && strcmp(line, "new\n") == 0, "commit replaces");
+	if (f)
+		fclose(f);
+	CHECK(atomic_pending_path()[0] == '\0', "nothing pending after commit");
+	unlink(path);
+	rmdir(dir);
+
+	CHECK_EQ_INT(atomic_open(&af, "/nonexistent-dir/x.csv"), -ENOENT, "missing folder");
+}
+
+int main(void)
+{
+	CHECK_EQ_INT(alloc_init(), 0, "jemalloc statistics available");
+	test_mem();
+	test_intern();
+	test_sample();
+	test_sample_next();
+	test_atomic_file();
+	return check_done("test_units");
+}
