@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the antmem driver: the CSVs it writes have the
+documented schema and sane figures, and bad input is refused with one line
+on stderr, a non-zero exit and no file left behind.
+
+usage: test_driver.py path/to/antmem
+"""
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+ANTMEM = None
+CURVE_COLUMNS = ["iteration", "rss_bytes", "requested_bytes", "allocated_bytes",
+                 "active_bytes", "resident_bytes", "mapped_bytes", "metadata_bytes"]
+SUMMARY_COLUMNS = [
+    "scenario", "layout", "allocator", "repetition", "n", "complete", "ants_done",
+    "elapsed_ns", "sampled_elapsed_ns", "ns_per_ant", "sampling_overhead_ratio",
+    "bytes_per_ant_rss", "bytes_per_ant_allocated", "bytes_per_ant_requested",
+    "bytes_per_ant_active", "peak_rss_bytes", "baseline_rss_bytes", "final_rss_bytes",
+    "baseline_allocated_bytes", "final_allocated_bytes", "final_requested_bytes",
+    "unsampled_final_allocated_bytes", "unsampled_bytes_per_ant_rss",
+    "after_free_allocated_bytes", "curve_rows", "curve_file"]
+N = 20000
+
+
+def run(*args, **kw):
+    return subprocess.run([ANTMEM, *args], capture_output=True, text=True, **kw)
+
+
+def files_under(path):
+    return sorted(os.path.relpath(os.path.join(d, f), path)
+                  for d, _, fs in os.walk(path) for f in fs)
+
+
+class GoodRun(unittest.TestCase):
+    """One run of every layout, shared by the checks below."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.out = cls.tmp.name
+        cls.proc = run("--n", str(N), "--reps", "2", "--out", cls.out)
+        cls.summaries = {}
+        for layout in ("dict", "slots", "soa"):
+            path = os.path.join(cls.out, "summary", f"colony-{layout}-jemalloc.csv")
+            if os.path.exists(path):
+                with open(path, newline="") as f:
+                    cls.summaries[layout] = list(csv.DictReader(f))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_exit_and_files(self):
+        self.assertEqual(self.proc.returncode, 0, self.proc.stderr)
+        want = []
+        for layout in ("dict", "slots", "soa"):
+            want += [f"curves/colony-{layout}-jemalloc-r{k}.csv" for k in (1, 2)]
+            want += [f"summary/colony-{layout}-jemalloc.{ext}" for ext in ("csv", "json")]
+        self.assertEqual(files_under(self.out), sorted(want), "no temporary left behind")
+
+    def test_summary_schema(self):
+        for layout, rows in self.summaries.items():
+            with open(os.path.join(self.out, "summary", f"colony-{layout}-jemalloc.csv")) as f:
+                self.assertEqual(f.readline().strip().split(","), SUMMARY_COLUMNS)
+            self.assertEqual([r["repetition"] for r in rows], ["1", "2"])
+            for r in rows:
+                self.assertEqual((r["complete"], r["n"], r["ants_done"]), ("1", str(N), str(N)))
+
+    def test_curve_schema_and_monotonic_growth(self):
+        for layout, rows in self.summaries.items():
+            for r in rows:
+                with open(os.path.join(self.out, r["curve_file"]), newline="") as f:
+                    reader = csv.reader(f)
+                    self.assertEqual(next(reader), CURVE_COLUMNS)
+                    curve = [[int(x) for x in row] for row in reader]
+                self.assertEqual(len(curve), int(r["curve_rows"]))
+                its = [c[0] for c in curve]
+                self.assertEqual(its[0], 0, "baseline row first")
+                self.assertEqual(its[-1], N, "last iteration always written")
+                self.assertEqual(its, sorted(set(its)), "iterations strictly increase")
+                alloc = [c[3] for c in curve]
+                self.assertTrue(all(a <= b for a, b in zip(alloc, alloc[1:])),
+                                f"{layout}: allocated bytes fell while the colony grew")
+                requested = [c[2] for c in curve]
+                self.assertTrue(all(a <= b for a, b in zip(requested, requested[1:])))
+                for c in curve:
+                    self.assertGreaterEqual(c[3], c[2] - int(r["baseline_allocated_bytes"]),
+                                            "usable bytes cover what was requested")
+                    self.assertGreater(c[1], 0)
+                self.assertEqual(curve[-1][1], int(r["final_rss_bytes"]))
+                self.assertEqual(curve[-1][3], int(r["final_allocated_bytes"]))
+
+    def test_change_points_only(self):
+        """Rows are written only when a figure changed: consecutive rows differ."""
+        rows = self.summaries["soa"]
+        with open(os.path.join(self.out, rows[0]["curve_file"]), newline="") as f:
+            curve = [row[1:] for row in csv.reader(f)][1:]
+        self.assertLess(len(curve), N // 10, "soa changes rarely: few rows")
+        for a, b in zip(curve[:-1], curve[1:-1]):
+            self.assertNotEqual(a, b)
+
+    def test_bytes_per_ant_order(self):
+        bpa = {l: float(rows[0]["bytes_per_ant_allocated"]) for l, rows in self.summaries.items()}
+        self.assertLess(bpa["soa"], bpa["slots"])
+        self.assertLess(bpa["slots"], bpa["dict"])
+        rss = {l: float(rows[0]["bytes_per_ant_rss"]) for l, rows in self.summaries.items()}
+        self.assertLess(rss["soa"], rss["slots"])
+        self.assertLess(rss["slots"], rss["dict"])
+
+    def test_deterministic_and_undistorted(self):
+        """Allocated bytes are the same with and without sampling, and across
+        repetitions; everything is freed at the end."""
+        for layout, rows in self.summaries.items():
+            finals = {r["final_allocated_bytes"] for r in rows}
+            self.assertEqual(len(finals), 1, f"{layout}: repetitions agree")
+            for r in rows:
+                grown = int(r["final_allocated_bytes"]) - int(r["baseline_allocated_bytes"])
+                unsampled_delta = int(r["unsampled_final_allocated_bytes"]) - int(r["final_allocated_bytes"])
+                self.assertLessEqual(abs(unsampled_delta), 1024,
+                                     f"{layout}: sampling changed allocated bytes")
+                self.assertGreater(grown, N * 10)
+                self.assertEqual(r["after_free_allocated_bytes"], r["baseline_allocated_bytes"],
+                                 f"{layout}: destroy returns to the baseline")
+
+    def test_expected_sizes(self):
+        """The figures the layout comments predict, from jemalloc's size classes."""
+        bpa = {l: float(rows[0]["bytes_per_ant_allocated"]) for l, rows in self.summaries.items()}
+        ptr_slack = 32768 * 8 / N  # ants[] at 32768 pointers for N=20000
+        self.assertAlmostEqual(bpa["dict"], 32 + 192 + 8 + ptr_slack, delta=0.1)
+        self.assertAlmostEqual(bpa["slots"], 32 + 8 + ptr_slack, delta=0.1)
+
+    def test_provenance(self):
+        with open(os.path.join(self.out, "summary", "colony-soa-jemalloc.json")) as f:
+            meta = json.load(f)
+        for key in ("command", "git_commit", "kernel", "cpu_model", "compiler", "allocator",
+                    "allocator_version", "page_size", "transparent_hugepage", "n"):
+            self.assertIn(key, meta)
+        self.assertEqual(meta["allocator"], "jemalloc")
+        self.assertEqual(meta["n"], N)
+
+    def test_progress_and_table(self):
+        self.assertIn("soa r2/2", self.proc.stderr)
+        self.assertRegex(self.proc.stdout, r"(?m)^dict\s+[\d.]+\s+24\d\.\d\d\s")
+
+
+class BadInput(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.out = self.tmp.name
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def refused(self, *args, status=2, words=""):
+        p = run(*args)
+        self.assertEqual(p.returncode, status, p.stderr)
+        lines = p.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, f"one line on stderr: {p.stderr!r}")
+        self.assertTrue(lines[0].startswith("antmem: "), lines[0])
+        self.assertIn(words, lines[0])
+        self.assertEqual(files_under(self.out), [], "nothing written")
+
+    def test_unknown_layout(self):
+        self.refused("--layout", "btree", "--out", self.out, words="unknown layout 'btree'")
+
+    def test_unknown_scenario(self):
+        self.refused("--scenario", "nope", "--out", self.out, words="unknown scenario")
+
+    def test_bad_n(self):
+        for n in ("abc", "0", "-1", "1.5", "", "18446744073709551616", "99999999999999999999"):
+            with self.subTest(n=n):
+                self.refused("--n", n, "--out", self.out, words="--n")
+
+    def test_unwritable_out(self):
+        blocker = os.path.join(self.out, "file")
+        open(blocker, "w").close()
+        p = run("--n", "10", "--out", blocker)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("Not a directory", p.stderr)
+        p = run("--n", "10", "--out", os.path.join(self.out, "missing"))
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("No such file", p.stderr)
+        p = run("--n", "10", "--out", "/proc/self")
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertEqual(files_under(self.out), ["file"])
+
+    def test_help_lists_exit_statuses(self):
+        p = run("--help")
+        self.assertEqual(p.returncode, 0)
+        for word in ("--layout", "--n", "--out", "Exit status", "2 bad arguments"):
+            self.assertIn(word, p.stdout)
+
+
+class Interrupted(unittest.TestCase):
+    def test_sigint_keeps_earlier_results(self):
+        with tempfile.TemporaryDirectory() as out:
+            first = run("--n", "1000", "--layout", "dict", "--out", out)
+            self.assertEqual(first.returncode, 0, first.stderr)
+            before = {}
+            for name in files_under(out):
+                with open(os.path.join(out, name), "rb") as f:
+                    before[name] = f.read()
+            proc = subprocess.Popen([ANTMEM, "--n", "2000000", "--layout", "dict", "--out", out],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                    start_new_session=True)
+            time.sleep(1.0)
+            os.killpg(proc.pid, signal.SIGINT)
+            proc.communicate(timeout=30)
+            self.assertNotEqual(proc.returncode, 0)
+            self.assertEqual(files_under(out), sorted(before), "no temporary left behind")
+            for name, data in before.items():
+                with open(os.path.join(out, name), "rb") as f:
+                    self.assertEqual(f.read(), data, f"{name} untouched")
+
+
+if __name__ == "__main__":
+    ANTMEM = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)
