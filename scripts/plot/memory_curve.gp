@@ -1,0 +1,30 @@
+# Memory against iteration, one curve per layout: the seed's headline chart.
+# Variables (gnuplot -e): files  space-separated curve CSVs (antmem's schema)
+#                         titles space-separated legend titles, one per file
+#                         col    column to plot, e.g. "rss_bytes"
+#                         what   y-axis words, e.g. "RSS"
+#                         out    output path; terminal from its extension (.png/.svg)
+# The y axis is MiB above each run's own baseline (iteration 0), so curves
+# start at zero and their slope is bytes per ant.
+set datafile separator ","
+set datafile columnheaders
+if (out[strlen(out)-3:] eq ".svg") {
+  set terminal svg size 900,560 dynamic font "sans,12" background rgb "white"
+} else {
+  set terminal pngcairo size 900,560 font "sans,11"
+}
+set output out
+n = words(files)
+do for [i=1:n] {
+  stats word(files, i) using (column(col)) every ::0::0 nooutput
+  eval sprintf("base%d = %.0f", i, STATS_min)
+}
+set title sprintf("%s while the colony grows (%s)", what, subtitle) noenhanced
+set xlabel "ants added (iteration)"
+set ylabel sprintf("%s above baseline (MiB)", what)
+set format x "%.0s%c"
+set key top left box opaque noenhanced
+set grid ytics xtics lc rgb "#dddddd"
+set style data steps
+plot for [i=1:n] word(files, i) using 1:((column(col) - value(sprintf("base%d", i))) / 1048576.0) \
+     with steps lw 2 title word(titles, i)

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""End-to-end tests of scripts/: report.py and plot-all on a small committed
+fixture (tests/fixtures/results, made by antmem --n 3000 --reps 2), the
+refusal of malformed or incomplete input, and run-all's argument checks.
+
+usage: test_scripts.py SOURCE_ROOT"""
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ROOT = None
+
+
+def script(name):
+    return os.path.join(ROOT, "scripts", name)
+
+
+class Report(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.res = os.path.join(self.tmp.name, "results")
+        shutil.copytree(os.path.join(ROOT, "tests", "fixtures", "results"), self.res)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def report(self, *extra):
+        return subprocess.run([sys.executable, script("report.py"), self.res, *extra],
+                              capture_output=True, text=True)
+
+    def summary_rows(self, layout):
+        with open(os.path.join(self.res, "summary", f"colony-{layout}-jemalloc.csv"), newline="") as f:
+            return list(csv.DictReader(f))
+
+    def test_outputs_trace_to_the_csvs(self):
+        p = self.report()
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(self.res, "colony-bytes-per-ant.csv"), newline="") as f:
+            bpa = {r["layout"]: r for r in csv.DictReader(f)}
+        self.assertEqual(list(bpa), ["dict", "slots", "soa"], "the article's order")
+        for layout, row in bpa.items():
+            rows = self.summary_rows(layout)
+            rss = sorted(float(r["bytes_per_ant_rss"]) for r in rows)
+            self.assertAlmostEqual(float(row["allocated"]), float(rows[0]["bytes_per_ant_allocated"]), places=3)
+            self.assertAlmostEqual(float(row["rss_min"]), rss[0], places=3)
+            self.assertAlmostEqual(float(row["rss_max"]), rss[-1], places=3)
+        with open(os.path.join(self.res, "REPORT.md")) as f:
+            text = f.read()
+        dict_alloc = float(self.summary_rows("dict")[0]["bytes_per_ant_allocated"])
+        self.assertIn(f"| dict | ", text)
+        self.assertIn(f"{dict_alloc:.2f}", text)
+        self.assertIn("N = 3,000 ants, 2 repetition(s)", text)
+        self.assertIn("colony-rss.svg", text)
+
+    def test_readme_table_replaced_between_markers(self):
+        readme = os.path.join(self.tmp.name, "README.md")
+        with open(readme, "w") as f:
+            f.write("intro\n<!-- results-table:begin (scripts/report.py writes this) -->\nold\n"
+                    "<!-- results-table:end -->\noutro\n")
+        p = self.report("--readme", readme)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(readme) as f:
+            text = f.read()
+        self.assertTrue(text.startswith("intro\n") and text.endswith("<!-- results-table:end -->\noutro\n"))
+        self.assertNotIn("\nold\n", text)
+        self.assertIn("| soa | ", text)
+
+    def refused(self, words):
+        before = sorted(os.listdir(self.res))
+        p = self.report()
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+        self.assertIn(words, p.stderr)
+        self.assertEqual(sorted(os.listdir(self.res)), before, "nothing written")
+
+    def rewrite_summary(self, layout, edit):
+        path = os.path.join(self.res, "summary", f"colony-{layout}-jemalloc.csv")
+        with open(path) as f:
+            lines = f.read().splitlines()
+        with open(path, "w") as f:
+            f.write("\n".join(edit(lines)) + "\n")
+        return path
+
+    def test_refuses_incomplete_run(self):
+        def mark(lines):
+            cells = lines[1].split(",")
+            cells[5] = "0"
+            return [lines[0], ",".join(cells)] + lines[2:]
+        path = self.rewrite_summary("slots", mark)
+        self.refused(f"{path}:2: incomplete run")
+
+    def test_refuses_wrong_header(self):
+        path = self.rewrite_summary("soa", lambda l: [l[0].replace("rss", "rsz")] + l[1:])
+        self.refused(f"{path}: not an antmem summary")
+
+    def test_refuses_short_row_and_non_numbers(self):
+        path = self.rewrite_summary("dict", lambda l: l + ["colony,dict,jemalloc,3"])
+        self.refused(f"{path}:4: expected 26 fields, got 4")
+
+    def test_refuses_missing_curve(self):
+        os.unlink(os.path.join(self.res, "curves", "colony-soa-jemalloc-r2.csv"))
+        self.refused("colony-soa-jemalloc-r2.csv: No such file")
+
+    def test_refuses_empty_folder(self):
+        shutil.rmtree(os.path.join(self.res, "summary"))
+        self.refused("no colony-*.csv")
+
+    @unittest.skipUnless(shutil.which("gnuplot"), "gnuplot not installed")
+    def test_plots(self):
+        self.assertEqual(self.report().returncode, 0)
+        p = subprocess.run([script("plot-all"), self.res], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        for base in ("colony-rss", "colony-allocated", "colony-bytes-per-ant"):
+            with open(os.path.join(self.res, base + ".png"), "rb") as f:
+                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+            with open(os.path.join(self.res, base + ".svg")) as f:
+                svg = f.read()
+            self.assertIn("<svg", svg)
+            self.assertIn("dict", svg)
+        self.assertFalse([n for n in os.listdir(self.res) if ".tmp" in n], "no temporaries")
+
+    def test_plot_without_gnuplot_names_the_package(self):
+        env = dict(os.environ, PATH="/nonexistent")
+        p = subprocess.run(["/bin/bash", script("plot-all"), self.res], capture_output=True,
+                           text=True, env=env)
+        self.assertEqual(p.returncode, 3)
+        self.assertIn("apt-get install gnuplot-nox", p.stderr)
+
+
+class RunAllArguments(unittest.TestCase):
+    def test_bad_arguments(self):
+        for args, words in ((["-n", "abc"], "'abc' is not a positive integer"),
+                            (["-r", "0"], "'0' is not a positive integer"),
+                            (["extra"], "unexpected argument 'extra'"),
+                            (["-o", "/proc/self/nope"], "cannot create the results folder")):
+            with self.subTest(args=args):
+                p = subprocess.run([script("run-all"), *args], capture_output=True, text=True)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertIn(words, p.stderr)
+
+    def test_help(self):
+        p = subprocess.run([script("run-all"), "-h"], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("-n N", p.stdout)
+
+
+if __name__ == "__main__":
+    ROOT = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)
