@@ -5,6 +5,7 @@ refusal of malformed or incomplete input, and run-all's argument checks.
 
 usage: test_scripts.py SOURCE_ROOT"""
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -129,6 +130,93 @@ class Report(unittest.TestCase):
                            text=True, env=env)
         self.assertEqual(p.returncode, 3)
         self.assertIn("apt-get install gnuplot-nox", p.stderr)
+
+
+class Compare(unittest.TestCase):
+    """scripts/compare.py against a copy of the fixture with figures changed."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.base = os.path.join(ROOT, "tests", "fixtures", "results")
+        self.new = os.path.join(self.tmp.name, "new")
+        shutil.copytree(self.base, self.new)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def compare(self, *extra):
+        return subprocess.run([sys.executable, script("compare.py"), "--no-time", *extra,
+                               self.base, self.new], capture_output=True, text=True)
+
+    def scale_summary(self, layout, column, factor):
+        path = os.path.join(self.new, "summary", f"colony-{layout}-jemalloc.csv")
+        with open(path, newline="") as f:
+            rows = list(csv.DictReader(f))
+            fields = list(rows[0])
+        for r in rows:
+            r[column] = f"{float(r[column]) * factor:.3f}"
+        with open(path, "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+            w.writeheader()
+            w.writerows(rows)
+
+    def test_same_run_no_change(self):
+        p = self.compare()
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("0 regression(s)", p.stdout)
+        self.assertNotIn("changed", p.stdout)
+
+    def test_allocated_regression_past_threshold(self):
+        self.scale_summary("slots", "bytes_per_ant_allocated", 1.03)
+        p = self.compare()
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertRegex(p.stdout, r"REGRESSION colony/slots/jemalloc n=3000 bytes_per_ant_allocated: .* \(\+3\.00 %")
+
+    def test_small_change_listed_not_failed(self):
+        self.scale_summary("dict", "bytes_per_ant_requested", 1.01)
+        p = self.compare()
+        self.assertEqual(p.returncode, 0, p.stdout)
+        self.assertIn("changed    colony/dict/jemalloc n=3000 bytes_per_ant_requested", p.stdout)
+        p = self.compare("--threshold", "0.5")
+        self.assertEqual(p.returncode, 1, "a tighter threshold turns it into a regression")
+
+    def test_rss_has_its_own_threshold(self):
+        self.scale_summary("soa", "bytes_per_ant_rss", 1.04)
+        self.assertEqual(self.compare().returncode, 0)
+        self.assertEqual(self.compare("--rss-threshold", "3").returncode, 1)
+
+    def test_improvement_is_not_a_regression(self):
+        self.scale_summary("dict", "bytes_per_ant_allocated", 0.5)
+        p = self.compare()
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("-50.00 %", p.stdout)
+
+    def test_gbench_memory_regression(self):
+        path = os.path.join(self.new, "gbench.json")
+        with open(path) as f:
+            doc = json.load(f)
+        for b in doc["benchmarks"]:
+            if b["run_name"] == "build/soa/1000" and "allocator_bytes_per_ant" in b:
+                b["allocator_bytes_per_ant"] *= 1.10
+        with open(path, "w") as f:
+            json.dump(doc, f)
+        p = self.compare()
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertIn("REGRESSION build/soa/1000 allocator_bytes_per_ant", p.stdout)
+
+    @unittest.skipUnless(os.path.exists("/usr/share/benchmark/compare.py"), "libbenchmark-tools absent")
+    def test_time_through_google_benchmark_compare(self):
+        p = subprocess.run([sys.executable, script("compare.py"), self.base, self.new],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn("Google Benchmark's compare.py", p.stdout)
+        self.assertIn("build/soa/1000", p.stdout.split("compare.py")[-1])
+
+    def test_bad_input(self):
+        p = subprocess.run([sys.executable, script("compare.py"), self.base, "/nonexistent"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("/nonexistent: no such results folder", p.stderr)
 
 
 class RunAllArguments(unittest.TestCase):

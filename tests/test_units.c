@@ -13,6 +13,7 @@
 #include "io/atomic_file.h"
 #include "mem.h"
 #include "sample.h"
+#include "scenarios/worker_id.h"
 
 static void test_mem(void)
 {
@@ -142,6 +143,17 @@ static void test_atomic_file(void)
 	CHECK_EQ_INT(atomic_open(&af, "/nonexistent-dir/x.csv"), -ENOENT, "missing folder");
 }
 
+static void test_worker_id(void)
+{
+	const uint64_t cases[] = {0, 7, 10, 99, 499999, 1000000, UINT64_MAX};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char got[WORKER_ID_SIZE], want[WORKER_ID_SIZE];
+		format_worker_id(got, cases[i]);
+		snprintf(want, sizeof want, "W%llu", (unsigned long long)cases[i]);
+		CHECK(strcmp(got, want) == 0, "f\"W{i}\": got %s, want %s", got, want);
+	}
+}
+
 int main(void)
 {
 	CHECK_EQ_INT(alloc_init(), 0, "jemalloc statistics available");
@@ -150,5 +162,6 @@ int main(void)
 	test_sample();
 	test_sample_next();
 	test_atomic_file();
+	test_worker_id();
 	return check_done("test_units");
 }

@@ -6,19 +6,7 @@
 
 #include "../alloc_stats.h"
 #include "scenario.h"
-
-/* f"W{i}" without snprintf, whose ~60 ns would outweigh an soa insert. */
-static void format_worker_id(char buf[24], uint64_t i)
-{
-	char digits[20], *p = digits + sizeof digits;
-	do
-		*--p = (char)('0' + i % 10);
-	while (i /= 10);
-	size_t len = (size_t)(digits + sizeof digits - p);
-	buf[0] = 'W';
-	memcpy(buf + 1, p, len);
-	buf[len + 1] = '\0';
-}
+#include "worker_id.h"
 
 static int run_colony(struct run_ctx *ctx)
 {
@@ -26,7 +14,7 @@ static int run_colony(struct run_ctx *ctx)
 	struct colony *c = ops->create(ctx->colony_name);
 	if (!c)
 		return ctx->status = -ENOMEM;
-	char worker_id[24];
+	char worker_id[WORKER_ID_SIZE];
 	uint64_t start = now_ns();
 	for (uint64_t i = 0; i < ctx->n; i++) {
 		format_worker_id(worker_id, i);
