@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../layouts/mem.h"
 #include "alloc_stats.h"
 #include "io/atomic_file.h"
 #include "sampler.h"
@@ -61,6 +62,7 @@ static int child_main(const struct options *o, const struct colony_ops *layout, 
 		return EXIT_RUN_FAILED;
 	}
 	memset(curve_buffer, 1, sizeof curve_buffer);
+	mem_track_usable = sampled; /* a few ns per allocation: not in timed runs */
 	if (sampled) {
 		int rc = atomic_open(&curve, curve_path);
 		if (rc) {
@@ -81,6 +83,7 @@ static int child_main(const struct options *o, const struct colony_ops *layout, 
 	r.status = ctx.status;
 	r.done = ctx.done;
 	r.elapsed_ns = ctx.elapsed_ns;
+	r.traverse_ns = ctx.traverse_ns;
 	r.final = ctx.final;
 	r.after_free = ctx.after_free;
 	r.peak = ctx.final;

@@ -14,7 +14,7 @@
 struct run_result {
 	int status;    /* the layout's status that stopped the loop, 0 if none */
 	bool complete; /* all n iterations done and every figure read */
-	uint64_t done, elapsed_ns, curve_rows;
+	uint64_t done, elapsed_ns, traverse_ns, curve_rows;
 	struct sample baseline, final, peak, after_free;
 };
 

@@ -65,27 +65,39 @@ static int compare_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Median of the timed runs' ns per ant, and of the sampled/unsampled ratios. */
-static void print_table_row(const struct colony_ops *layout, const struct rep_results *reps,
-			    size_t count, uint64_t n)
+/* (after - before) / ants, or "-" when the allocator cannot say. */
+static void print_per_ant(uint64_t before, uint64_t after, double ants)
 {
-	uint64_t times[1000], ratios[1000];
+	if (before == MEASURE_NONE || after == MEASURE_NONE)
+		printf(" %10s", "-");
+	else
+		printf(" %10.2f", ((double)after - (double)before) / ants);
+}
+
+/* Bytes per ant from the first repetition (they are deterministic, but RSS);
+ * times as medians over the repetitions of the unsampled runs. */
+static void print_table_row(const struct colony_ops *layout, const struct rep_results *reps,
+			    size_t count)
+{
+	uint64_t times[1000], traverse[1000], ratios[1000];
 	for (size_t i = 0; i < count; i++) {
-		times[i] = reps[i].timed.elapsed_ns;
-		ratios[i] = reps[i].timed.elapsed_ns
-				    ? reps[i].sampled.elapsed_ns * 1000 / reps[i].timed.elapsed_ns
-				    : 0;
+		const struct run_result *t = &reps[i].timed;
+		times[i] = t->done ? t->elapsed_ns * 1000 / t->done : 0;
+		traverse[i] = t->done ? t->traverse_ns * 1000 / t->done : 0;
+		ratios[i] = t->elapsed_ns ? reps[i].sampled.elapsed_ns * 1000 / t->elapsed_ns : 0;
 	}
 	qsort(times, count, sizeof *times, compare_u64);
+	qsort(traverse, count, sizeof *traverse, compare_u64);
 	qsort(ratios, count, sizeof *ratios, compare_u64);
-	const struct run_result *s = &reps[0].sampled;
-	double ants = (double)(s->done ? s->done : 1);
-	printf("%-8s %12.2f %12.2f %12.2f %12.2f %11.1f %10.1fx\n", layout->name,
-	       ((double)s->final.rss_bytes - (double)s->baseline.rss_bytes) / ants,
-	       ((double)s->final.allocated_bytes - (double)s->baseline.allocated_bytes) / ants,
-	       ((double)s->final.requested_bytes - (double)s->baseline.requested_bytes) / ants,
-	       ((double)s->final.active_bytes - (double)s->baseline.active_bytes) / ants,
-	       (double)times[count / 2] / (double)n, (double)ratios[count / 2] / 1000.0);
+	const struct sample *b = &reps[0].sampled.baseline, *f = &reps[0].sampled.final;
+	double ants = (double)(reps[0].sampled.done ? reps[0].sampled.done : 1);
+	printf("%-8s", layout->name);
+	print_per_ant(b->rss_bytes, f->rss_bytes, ants);
+	print_per_ant(b->requested_bytes, f->requested_bytes, ants);
+	print_per_ant(b->usable_bytes, f->usable_bytes, ants);
+	print_per_ant(b->allocated_bytes, f->allocated_bytes, ants);
+	printf(" %10.1f %10.1f %9.1fx\n", (double)times[count / 2] / 1000.0,
+	       (double)traverse[count / 2] / 1000.0, (double)ratios[count / 2] / 1000.0);
 }
 
 int main(int argc, char **argv)
@@ -118,8 +130,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "antmem: %s, n=%llu, %llu rep(s), allocator %s %s\n",
 			o.scenario->name, (unsigned long long)o.n, (unsigned long long)o.reps,
 			alloc_name(), alloc_version());
-	printf("%-8s %12s %12s %12s %12s %11s %11s\n", "layout", "rss B/ant", "alloc B/ant",
-	       "request B/ant", "active B/ant", "ns/ant", "sampled/un");
+	printf("%-8s %10s %10s %10s %10s %10s %10s %10s\n", "layout", "RSS", "requested",
+	       "usable", "allocated", "build", "traverse", "sampled/");
+	printf("%-8s %10s %10s %10s %10s %10s %10s %10s\n", alloc_name(), "B/ant", "B/ant",
+	       "B/ant", "B/ant", "ns/ant", "ns/ant", "unsampled");
 	for (size_t l = 0; l < o.layout_count; l++) {
 		const struct colony_ops *layout = o.layouts[l];
 		char base[256], path[4096];
@@ -166,7 +180,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "antmem: %s: %s\n", path, strerror(-rc));
 			return EXIT_RUN_FAILED;
 		}
-		print_table_row(layout, reps, done_reps, o.n);
+		print_table_row(layout, reps, done_reps);
 		fflush(stdout);
 		if (status != EXIT_OK)
 			break;

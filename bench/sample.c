@@ -34,6 +34,7 @@ static int take_cheap(struct sample *s, uint64_t iteration)
 {
 	s->iteration = iteration;
 	s->requested_bytes = mem_requested_bytes;
+	s->usable_bytes = mem_track_usable ? mem_usable_bytes : MEASURE_NONE;
 	s->allocated_bytes = alloc_thread_live_bytes();
 	s->allocator_activity = alloc_thread_activity();
 	s->rss_bytes = rss_bytes_now();

@@ -5,7 +5,10 @@
  *   iteration        ants added so far (0 = baseline, before the colony exists)
  *   rss_bytes        resident set from /proc/self/statm (whole process)
  *   requested_bytes  live bytes the layouts asked malloc for (layouts/mem.c)
- *   allocated_bytes  live bytes this thread holds, after size-class rounding
+ *   usable_bytes     what the allocator set aside for them (malloc_usable_size)
+ *   allocated_bytes  the allocator's own count of live bytes (jemalloc: this
+ *                    thread's, after size-class rounding; glibc: mallinfo2
+ *                    in-use chunks, headers included; mimalloc: not offered)
  *   active_bytes     allocator pages backing live allocations
  *   resident_bytes   allocator pages resident, incl. its metadata
  *   mapped_bytes     address space the allocator holds
@@ -22,6 +25,7 @@
 	X(iteration)       \
 	X(rss_bytes)       \
 	X(requested_bytes) \
+	X(usable_bytes)    \
 	X(allocated_bytes) \
 	X(active_bytes)    \
 	X(resident_bytes)  \

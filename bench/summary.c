@@ -18,8 +18,9 @@
 
 static const char summary_header[] =
 	"scenario,layout,allocator,repetition,n,complete,ants_done,elapsed_ns,"
-	"sampled_elapsed_ns,ns_per_ant,sampling_overhead_ratio,bytes_per_ant_rss,"
-	"bytes_per_ant_allocated,bytes_per_ant_requested,bytes_per_ant_active,"
+	"sampled_elapsed_ns,ns_per_ant,traverse_ns_per_ant,sampling_overhead_ratio,"
+	"bytes_per_ant_rss,bytes_per_ant_allocated,bytes_per_ant_requested,"
+	"bytes_per_ant_usable,bytes_per_ant_active,"
 	"peak_rss_bytes,baseline_rss_bytes,final_rss_bytes,baseline_allocated_bytes,"
 	"final_allocated_bytes,final_requested_bytes,unsampled_final_allocated_bytes,"
 	"unsampled_bytes_per_ant_rss,after_free_allocated_bytes,curve_rows,curve_file\n";
@@ -33,6 +34,14 @@ static void per_ant(FILE *f, uint64_t before, uint64_t after, uint64_t count)
 		fputc(',', f);
 }
 
+/* v as a CSV cell, empty when not measured. */
+static void cell(FILE *f, uint64_t v)
+{
+	if (v != MEASURE_NONE)
+		fprintf(f, "%llu", (unsigned long long)v);
+	fputc(',', f);
+}
+
 static void write_row(FILE *f, const struct options *o, const struct colony_ops *layout,
 		      size_t rep, const struct rep_results *r)
 {
@@ -42,6 +51,7 @@ static void write_row(FILE *f, const struct options *o, const struct colony_ops 
 		(unsigned long long)s->done, (unsigned long long)t->elapsed_ns,
 		(unsigned long long)s->elapsed_ns);
 	per_ant(f, 0, t->elapsed_ns, t->done);
+	per_ant(f, 0, t->traverse_ns, t->traverse_ns ? t->done : 0);
 	if (t->elapsed_ns)
 		fprintf(f, "%.3f,", (double)s->elapsed_ns / (double)t->elapsed_ns);
 	else
@@ -49,16 +59,17 @@ static void write_row(FILE *f, const struct options *o, const struct colony_ops 
 	per_ant(f, s->baseline.rss_bytes, s->final.rss_bytes, s->done);
 	per_ant(f, s->baseline.allocated_bytes, s->final.allocated_bytes, s->done);
 	per_ant(f, s->baseline.requested_bytes, s->final.requested_bytes, s->done);
+	per_ant(f, s->baseline.usable_bytes, s->final.usable_bytes, s->done);
 	per_ant(f, s->baseline.active_bytes, s->final.active_bytes, s->done);
-	fprintf(f, "%llu,%llu,%llu,%llu,%llu,%llu,%llu,", (unsigned long long)s->peak.rss_bytes,
-		(unsigned long long)s->baseline.rss_bytes, (unsigned long long)s->final.rss_bytes,
-		(unsigned long long)s->baseline.allocated_bytes,
-		(unsigned long long)s->final.allocated_bytes,
-		(unsigned long long)s->final.requested_bytes,
-		(unsigned long long)t->final.allocated_bytes);
+	fprintf(f, "%llu,%llu,%llu,", (unsigned long long)s->peak.rss_bytes,
+		(unsigned long long)s->baseline.rss_bytes, (unsigned long long)s->final.rss_bytes);
+	cell(f, s->baseline.allocated_bytes);
+	cell(f, s->final.allocated_bytes);
+	cell(f, s->final.requested_bytes);
+	cell(f, t->final.allocated_bytes);
 	per_ant(f, t->baseline.rss_bytes, t->final.rss_bytes, t->done);
-	fprintf(f, "%llu,%llu,%s\n", (unsigned long long)s->after_free.allocated_bytes,
-		(unsigned long long)s->curve_rows, r->curve_file);
+	cell(f, s->after_free.allocated_bytes);
+	fprintf(f, "%llu,%s\n", (unsigned long long)s->curve_rows, r->curve_file);
 }
 
 int summary_write(const char *path, const struct options *o, const struct colony_ops *layout,
@@ -156,6 +167,8 @@ int provenance_write(const char *path, const struct options *o, int argc, char *
 	json_string(f, ANTMEM_COMPILER);
 	fputs(",\n  \"build\": ", f);
 	json_string(f, ANTMEM_BUILD_FLAGS);
+	fputs(",\n  \"meson_version\": ", f);
+	json_string(f, ANTMEM_MESON_VERSION);
 	fputs(",\n  \"allocator\": ", f);
 	json_string(f, alloc_name());
 	fputs(",\n  \"allocator_version\": ", f);

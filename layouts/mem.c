@@ -2,18 +2,27 @@
 #include "mem.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 size_t mem_requested_bytes;
+size_t mem_usable_bytes;
+bool mem_track_usable;
 size_t mem_alloc_calls;
+
+static size_t usable(void *p)
+{
+	return mem_track_usable && p ? malloc_usable_size(p) : 0;
+}
 
 void *mem_alloc(size_t size)
 {
 	void *p = malloc(size);
 	if (p) {
 		mem_requested_bytes += size;
+		mem_usable_bytes += usable(p);
 		mem_alloc_calls++;
 	}
 	return p;
@@ -21,9 +30,11 @@ void *mem_alloc(size_t size)
 
 void *mem_realloc(void *ptr, size_t old_size, size_t new_size)
 {
+	size_t old_usable = usable(ptr);
 	void *p = realloc(ptr, new_size);
 	if (p) {
 		mem_requested_bytes += new_size - old_size; /* wraps correctly when shrinking */
+		mem_usable_bytes += usable(p) - old_usable;
 		mem_alloc_calls++;
 	}
 	return p;
@@ -34,6 +45,7 @@ void mem_free(void *ptr, size_t size)
 	if (!ptr)
 		return;
 	mem_requested_bytes -= size;
+	mem_usable_bytes -= usable(ptr);
 	free(ptr);
 }
 

@@ -5,10 +5,17 @@
 #ifndef ANTMEM_MEM_H
 #define ANTMEM_MEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Live bytes requested by layouts: incremented on alloc, decremented on free. */
 extern size_t mem_requested_bytes;
+/* Live bytes the allocator actually set aside for those requests, after its
+ * size-class rounding (malloc_usable_size): the same figure under every
+ * allocator. Tracked only while mem_track_usable is set, because the lookup
+ * costs a few ns per call and timed runs should not pay it. */
+extern size_t mem_usable_bytes;
+extern bool mem_track_usable;
 /* Calls that allocated or resized: one per malloc/realloc that succeeded. */
 extern size_t mem_alloc_calls;
 

@@ -8,16 +8,19 @@ import os
 
 SUMMARY_COLUMNS = [
     "scenario", "layout", "allocator", "repetition", "n", "complete", "ants_done",
-    "elapsed_ns", "sampled_elapsed_ns", "ns_per_ant", "sampling_overhead_ratio",
-    "bytes_per_ant_rss", "bytes_per_ant_allocated", "bytes_per_ant_requested",
-    "bytes_per_ant_active", "peak_rss_bytes", "baseline_rss_bytes", "final_rss_bytes",
+    "elapsed_ns", "sampled_elapsed_ns", "ns_per_ant", "traverse_ns_per_ant",
+    "sampling_overhead_ratio", "bytes_per_ant_rss", "bytes_per_ant_allocated",
+    "bytes_per_ant_requested", "bytes_per_ant_usable", "bytes_per_ant_active", "peak_rss_bytes", "baseline_rss_bytes", "final_rss_bytes",
     "baseline_allocated_bytes", "final_allocated_bytes", "final_requested_bytes",
     "unsampled_final_allocated_bytes", "unsampled_bytes_per_ant_rss",
     "after_free_allocated_bytes", "curve_rows", "curve_file"]
-CURVE_HEADER = ("iteration,rss_bytes,requested_bytes,allocated_bytes,active_bytes,"
-                "resident_bytes,mapped_bytes,metadata_bytes")
+CURVE_COLUMNS = ["iteration", "rss_bytes", "requested_bytes", "usable_bytes", "allocated_bytes",
+                 "active_bytes", "resident_bytes", "mapped_bytes", "metadata_bytes"]
+CURVE_HEADER = ",".join(CURVE_COLUMNS)
 NUMERIC = SUMMARY_COLUMNS[3:-1]
-LAYOUT_ORDER = ["dict", "slots", "soa"]  # the article's order; others follow by name
+# The article's order, then the reference interpreter's; others follow by name.
+LAYOUT_ORDER = ["dict", "shared_dict", "slots", "soa", "py_dict", "py_slots"]
+ALLOCATOR_ORDER = ["jemalloc", "glibc", "mimalloc"]  # then cpython-* and others by name
 
 
 class InputError(Exception):
@@ -40,6 +43,9 @@ def read_summary(path, results_dir=None):
             if row["complete"] != "1":
                 raise InputError(f"{path}:{lineno}: incomplete run (complete={row['complete']}): rerun it")
             for key in NUMERIC:
+                if row[key] == "":  # not measured by this allocator
+                    row[key] = None
+                    continue
                 try:
                     row[key] = float(row[key])
                 except ValueError:
@@ -67,15 +73,21 @@ def check_curve(curve):
         raise InputError(f"{curve}: {e.strerror}") from None
 
 
+def order_key(layout, allocator):
+    def rank(order, name):
+        return (order.index(name), "") if name in order else (len(order), name)
+    return rank(ALLOCATOR_ORDER, allocator), rank(LAYOUT_ORDER, layout)
+
+
 def load(results_dir, scenario, check_curves=True):
+    """Every summary of the scenario as {"layout", "allocator", "rows", "meta"},
+    allocator by allocator, layouts in the article's order."""
     paths = sorted(glob.glob(os.path.join(results_dir, "summary", f"{scenario}-*.csv")))
     if not paths:
         raise InputError(f"{results_dir}/summary: no {scenario}-*.csv: run antmem first")
-    layouts = {}
+    entries = []
     for path in paths:
         rows, meta = read_summary(path, results_dir if check_curves else None)
-        layouts[rows[0]["layout"]] = {"rows": rows, "meta": meta}
-    order = [l for l in LAYOUT_ORDER if l in layouts] + sorted(set(layouts) - set(LAYOUT_ORDER))
-    return [(l, layouts[l]) for l in order]
-
-
+        entries.append({"layout": rows[0]["layout"], "allocator": rows[0]["allocator"],
+                        "rows": rows, "meta": meta})
+    return sorted(entries, key=lambda e: order_key(e["layout"], e["allocator"]))

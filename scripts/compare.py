@@ -28,11 +28,8 @@ from antmem_results import InputError, load
 GB_COMPARE = "/usr/share/benchmark/compare.py"
 # Debian's interpreter: the one whose python3-scipy (which compare.py imports) is installed.
 GB_PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
-SUMMARY_METRICS = {  # summary column -> deterministic?
-    "bytes_per_ant_requested": True,
-    "bytes_per_ant_allocated": True,
-    "bytes_per_ant_rss": False,
-}
+SUMMARY_METRICS = ["bytes_per_ant_requested", "bytes_per_ant_usable", "bytes_per_ant_allocated",
+                   "bytes_per_ant_rss"]  # all deterministic but RSS
 
 
 def summary_figures(folder):
@@ -40,11 +37,13 @@ def summary_figures(folder):
     if not os.path.isdir(os.path.join(folder, "summary")):
         return {}
     figures = {}
-    for layout, entry in load(folder, "colony", check_curves=False):
+    for entry in load(folder, "colony", check_curves=False):
         rows = entry["rows"]
-        key = f"{rows[0]['scenario']}/{layout}/{rows[0]['allocator']} n={int(rows[0]['n'])}"
+        key = f"{rows[0]['scenario']}/{entry['layout']}/{entry['allocator']} n={int(rows[0]['n'])}"
         for metric in SUMMARY_METRICS:
-            figures[(key, metric)] = statistics.median(r[metric] for r in rows)
+            values = [r[metric] for r in rows if r[metric] is not None]
+            if values:
+                figures[(key, metric)] = statistics.median(values)
     return figures
 
 

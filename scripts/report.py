@@ -1,38 +1,66 @@
 #!/usr/bin/env python3
-"""results/summary/*.csv + *.json -> results/bytes_per_ant.csv, results/REPORT.md
-and the results table in README.md (between its results-table markers).
+"""results/summary/*.csv + *.json (+ gbench.json, crosscheck.json) ->
+results/<scenario>-bytes-per-ant.csv, <scenario>-allocators.csv, REPORT.md,
+and the results tables in README.md (between its results-table markers).
 
-Standard library only. Refuses, naming the file, any summary that is
-malformed or records an incomplete run, so no later step treats a broken run
-as a result. Every figure written here is computed from those CSVs."""
+Standard library only. Refuses, naming the file, any input that is malformed
+or records an incomplete run, so no later step treats a broken run as a
+result. Every figure written here is computed from those files."""
 import argparse
 import json
 import os
 import statistics
 import sys
 
-from antmem_results import InputError, load
+from antmem_results import ALLOCATOR_ORDER, InputError, load
 
 TABLE_BEGIN = "<!-- results-table:begin (scripts/report.py writes this) -->"
 TABLE_END = "<!-- results-table:end -->"
+PRIMARY = "jemalloc"  # the allocator whose statistics are exact; tables start with it
+UNIT_NS = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
+GBENCH_OPS = [("build", "build ns/ant", True), ("distribute_work", "distribute_work ns/ant", True),
+              ("get", "get ns", False), ("set", "set ns", False), ("destroy", "destroy ns/ant", True)]
+PER_ANT = ["bytes_per_ant_requested", "bytes_per_ant_usable", "bytes_per_ant_allocated",
+           "bytes_per_ant_rss", "ns_per_ant", "traverse_ns_per_ant", "sampling_overhead_ratio"]
 
 
-def spread(rows, key):
-    return spread_of([r[key] for r in rows])
+def spread_of(values):
+    """(median, min, max) of the measured values, or None when none was measured."""
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return statistics.median(values), min(values), max(values)
 
 
-def figures(layout, entry):
+def figures(entry):
     rows = entry["rows"]
-    f = {"layout": layout, "reps": len(rows), "n": int(rows[0]["n"])}
-    for key in ("bytes_per_ant_requested", "bytes_per_ant_allocated", "bytes_per_ant_rss",
-                "bytes_per_ant_active", "ns_per_ant", "sampling_overhead_ratio",
-                "unsampled_bytes_per_ant_rss", "peak_rss_bytes"):
-        f[key] = spread(rows, key)
+    f = {"layout": entry["layout"], "allocator": entry["allocator"], "reps": len(rows),
+         "n": int(rows[0]["n"]), "meta": entry["meta"]}
+    for key in PER_ANT:
+        f[key] = spread_of(r[key] for r in rows)
     return f
 
 
+def fmt(s, digits=1):
+    """A (median, min, max) cell: the median, with the range when runs differ."""
+    if s is None:
+        return "–"
+    med, lo, hi = s
+    if f"{lo:.{digits}f}" == f"{hi:.{digits}f}":
+        return f"{med:.{digits}f}"
+    return f"{med:.{digits}f} ({lo:.{digits}f}–{hi:.{digits}f})"
+
+
+def med(s):
+    return None if s is None else s[0]
+
+
+def ratio(a, b):
+    return "–" if a is None or not b else f"{a / b:.3f}"
+
+
 def write_atomic(path, text):
-    tmp = f"{os.path.join(os.path.dirname(path), '.' + os.path.basename(path))}.tmp{os.getpid()}"
+    tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.tmp{os.getpid()}")
     try:
         with open(tmp, "w") as f:
             f.write(text)
@@ -43,83 +71,73 @@ def write_atomic(path, text):
         raise
 
 
-def bytes_per_ant_csv(rows):
+def csv_cell(v):
+    return "" if v is None else f"{v:.3f}"
+
+
+def bytes_per_ant_csv(primary):
     lines = ["layout,requested,allocated,rss,rss_min,rss_max"]
-    for f in rows:
+    for f in primary:
         rss = f["bytes_per_ant_rss"]
-        lines.append(f"{f['layout']},{f['bytes_per_ant_requested'][0]:.3f},"
-                     f"{f['bytes_per_ant_allocated'][0]:.3f},{rss[0]:.3f},{rss[1]:.3f},{rss[2]:.3f}")
+        lines.append(",".join([f["layout"], csv_cell(med(f["bytes_per_ant_requested"])),
+                               csv_cell(med(f["bytes_per_ant_allocated"])), *map(csv_cell, rss)]))
     return "\n".join(lines) + "\n"
 
 
-def fmt_spread(s, digits=1):
-    med, lo, hi = s
-    if lo == hi:
-        return f"{med:.{digits}f}"
-    return f"{med:.{digits}f} ({lo:.{digits}f}–{hi:.{digits}f})"
+def allocators_csv(rows, allocators):
+    """layout, then usable, rss, rss_min, rss_max per allocator (empty when absent)."""
+    head = ["layout"] + [f"{a}_{k}" for a in allocators for k in ("usable", "rss", "rss_min", "rss_max")]
+    lines = [",".join(head)]
+    by_key = {(f["layout"], f["allocator"]): f for f in rows}
+    for layout in dict.fromkeys(f["layout"] for f in rows if f["allocator"] in allocators):
+        cells = [layout]
+        for a in allocators:
+            f = by_key.get((layout, a))
+            rss = f["bytes_per_ant_rss"] if f else None
+            cells += [csv_cell(med(f["bytes_per_ant_usable"])) if f else "",
+                      *(map(csv_cell, rss) if rss else ["", "", ""])]
+        lines.append(",".join(cells))
+    return "\n".join(lines) + "\n"
 
 
-def table(rows):
-    base = next((f for f in rows if f["layout"] == "dict"), rows[0])
-    out = ["| layout | requested B/ant | allocated B/ant | RSS B/ant, median (min–max) | "
-           "vs dict (allocated) | ns/ant unsampled, median (min–max) | sampled / unsampled time |",
-           "|---|---:|---:|---:|---:|---:|---:|"]
-    for f in rows:
-        ratio = f["bytes_per_ant_allocated"][0] / base["bytes_per_ant_allocated"][0]
-        out.append(f"| {f['layout']} | {f['bytes_per_ant_requested'][0]:.2f} | "
-                   f"{f['bytes_per_ant_allocated'][0]:.2f} | {fmt_spread(f['bytes_per_ant_rss'])} | "
-                   f"{ratio:.3f} | {fmt_spread(f['ns_per_ant'])} | "
-                   f"{fmt_spread(f['sampling_overhead_ratio'])}x |")
+def primary_table(primary):
+    base = next((f for f in primary if f["layout"] == "dict"), primary[0])
+    out = ["| layout | requested B/ant | usable B/ant | RSS B/ant | vs dict (usable) | "
+           "build ns/ant | traverse ns/ant | sampled / unsampled time |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for f in primary:
+        out.append(f"| {f['layout']} | {fmt(f['bytes_per_ant_requested'], 2)} | "
+                   f"{fmt(f['bytes_per_ant_usable'], 2)} | {fmt(f['bytes_per_ant_rss'])} | "
+                   f"{ratio(med(f['bytes_per_ant_usable']), med(base['bytes_per_ant_usable']))} | "
+                   f"{fmt(f['ns_per_ant'])} | {fmt(f['traverse_ns_per_ant'])} | "
+                   f"{fmt(f['sampling_overhead_ratio'])}x |")
     return "\n".join(out)
 
 
-def caption(rows, meta):
-    return (f"N = {rows[0]['n']:,} ants, {rows[0]['reps']} repetition(s) in fresh processes, "
-            f"{meta['allocator']} {meta['allocator_version'].split('-g')[0]}, commit "
-            f"`{meta['git_commit']}`, {meta['cpu_model']}, {meta['date_utc']}.")
+def allocator_table(rows):
+    dict_rss = {f["allocator"]: med(f["bytes_per_ant_rss"]) for f in rows if f["layout"] == "dict"}
+    out = ["| layout | allocator | usable B/ant | allocator's own B/ant | RSS B/ant | "
+           "RSS vs dict | build ns/ant | traverse ns/ant |",
+           "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for f in sorted(rows, key=lambda f: (f["layout"] != "dict", f["layout"], f["allocator"])):
+        out.append(f"| {f['layout']} | {f['allocator']} {f['meta']['allocator_version'].split('-g')[0]} | "
+                   f"{fmt(f['bytes_per_ant_usable'], 2)} | {fmt(f['bytes_per_ant_allocated'], 2)} | "
+                   f"{fmt(f['bytes_per_ant_rss'])} | "
+                   f"{ratio(med(f['bytes_per_ant_rss']), dict_rss.get(f['allocator']))} | "
+                   f"{fmt(f['ns_per_ant'])} | {fmt(f['traverse_ns_per_ant'])} |")
+    return "\n".join(out)
 
 
-def report(rows, meta, command, gbench=""):
-    env = "\n".join(f"| {k} | {meta.get(k, '')} |" for k in (
-        "cpu_model", "online_cpus", "kernel", "page_size", "transparent_hugepage", "compiler",
-        "build", "allocator", "allocator_version", "malloc_conf", "git_commit", "date_utc",
-        "command"))
-    return f"""# antmem results: the seed's colony in C
-
-Generated by `{command}` from the CSVs in this folder; do not edit by hand.
-{caption(rows, meta)}
-
-{table(rows)}
-
-- **requested**: bytes the layout asked `malloc` for (counted in `layouts/mem.c`).
-- **allocated**: bytes jemalloc handed out after rounding to its size classes
-  (`thread.allocated - thread.deallocated`: exact, thread cache excluded).
-- **RSS**: `/proc/self/statm` resident pages; includes freed-but-not-yet-purged pages
-  (jemalloc keeps them ~10 s), so it varies between repetitions while the other two do not.
-- Times come from runs that do not sample; curves from sampling runs of the same workload.
-  The last column is how much slower the sampling run was.
-
-![RSS per iteration](colony-rss.svg)
-
-![allocated bytes per iteration](colony-allocated.svg)
-
-![bytes per ant](colony-bytes-per-ant.svg)
-{gbench}
-## Environment
-
-| | |
-|---|---|
-{env}
-"""
-
-
-UNIT_NS = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
-GBENCH_OPS = [("build", "build ns/ant", True), ("distribute_work", "distribute_work ns/ant", True),
-              ("get", "get ns", False), ("set", "set ns", False), ("destroy", "destroy ns/ant", True)]
+def caption(primary):
+    f = primary[0]
+    meta = f["meta"]
+    return (f"N = {f['n']:,} ants, {f['reps']} repetition(s) in fresh processes, commit "
+            f"`{meta['git_commit']}`, {meta['cpu_model']}, {meta['date_utc']}. "
+            f"Bytes per ant: median (min–max) over repetitions.")
 
 
 def read_gbench(path):
-    """{(op, layout, n): {"ns": [...], "bytes": [...]}} from Google Benchmark's JSON."""
+    """({context}, {(op, layout, n): {"ns": [...], "bytes": [...]}}) from Google Benchmark's JSON."""
     try:
         with open(path) as f:
             doc = json.load(f)
@@ -147,40 +165,121 @@ def gbench_section(path, layouts, n):
     sizes = {size for _, _, size in runs}
     if n not in sizes:  # the colony's N was not benchmarked: show the largest that was
         n = max(sizes)
-    head = "| layout | " + " | ".join(h for _, h, _ in GBENCH_OPS) + " | allocator B/ant (build) |"
-    out = [head, "|---" + "|---:" * (len(GBENCH_OPS) + 1) + "|"]
+    out = ["| layout | " + " | ".join(h for _, h, _ in GBENCH_OPS) + " | allocator B/ant (build) |",
+           "|---" + "|---:" * (len(GBENCH_OPS) + 1) + "|"]
     for layout in layouts:
         cells = []
         for op, _, per_ant in GBENCH_OPS:
             r = runs.get((op, layout, n))
-            cells.append(fmt_spread(spread_of([t / n if per_ant else t for t in r["ns"]]))
-                         if r else "")
+            cells.append(fmt(spread_of(t / n if per_ant else t for t in r["ns"])) if r else "–")
         build = runs.get(("build", layout, n))
-        cells.append(f"{statistics.median(build['bytes']):.2f}" if build and build["bytes"] else "")
+        cells.append(fmt(spread_of(build["bytes"]), 2) if build and build["bytes"] else "–")
         out.append(f"| {layout} | " + " | ".join(cells) + " |")
     reps = max((len(r["ns"]) for r in runs.values()), default=0)
     return f"""
-## Time per operation (Google Benchmark)
+## Time per operation (Google Benchmark, jemalloc)
 
-From `gbench.json` (Google Benchmark {context.get('library_build_type', '')} library build,
-{reps} repetition(s), median (min–max)), at N = {n:,}; every size from 1,000 to 1,000,000
-is in the JSON. One process runs them all, so these are warm-heap times.
+From `gbench.json` ({reps} repetition(s), median (min–max)), at N = {n:,}; every size from
+1,000 to 1,000,000 is in the JSON. One long-lived process runs them all (warm heap and
+caches), unlike the driver's fresh process per run, so the two build times differ. Debian's
+Google Benchmark library is a {context.get('library_build_type', '?')} build.
 
 {chr(10).join(out)}
 """
 
 
-def spread_of(values):
-    return statistics.median(values), min(values), max(values)
+def crosscheck_section(path):
+    if not os.path.exists(path):
+        return ""
+    try:
+        with open(path) as f:
+            c = json.load(f)
+        diff = (c["tool_peak_bytes"] - c["suite_peak_requested_bytes"]) / c["suite_peak_requested_bytes"] * 100
+    except (OSError, ValueError, KeyError, ZeroDivisionError) as e:
+        raise InputError(f"{path}: not a cross-check record ({e})") from None
+    return f"""
+## Independent cross-check ({c['tool']})
+
+`{c['command']}`: {c['tool']} reports a peak heap of {c['tool_peak_bytes']:,} bytes for the
+{c['layout']} layout at N = {c['n']:,} under {c['allocator']}; the suite's own peak of requested
+bytes is {c['suite_peak_requested_bytes']:,} bytes, and the rest of the process (the driver's
+own allocations, made before the baseline) adds {c['harness_bytes']:,}. Difference from the
+suite's figure: **{diff:+.3f} %**. Both count requested bytes, not the allocator's rounded size.
+"""
 
 
-def update_readme(path, rows, meta):
+METHOD = """
+## Method
+
+- Each (layout, allocator, repetition) runs twice, each time in a fresh forked process:
+  once without sampling, timed (the build and traverse times above), and once sampling after
+  every iteration (the curves and bytes). Times are never taken from sampling runs; the last
+  column of the first table says how much sampling slows the same workload.
+- Bytes per ant are (final − baseline) / N, the baseline taken in the same process before the
+  colony exists. **requested**: what the layout asked `malloc` for (`layouts/mem.c`).
+  **usable**: what the allocator set aside for it, `malloc_usable_size` summed over the
+  layout's live blocks, the same measure under every allocator. **allocator's own**: jemalloc's
+  per-thread allocated counter (equals usable), glibc's `mallinfo2` in-use bytes (chunk
+  headers included), mimalloc: none offered by its public API. **RSS**: `/proc/self/statm`;
+  it includes arrays freed on growth that the allocator has not yet returned to the kernel,
+  so it varies between repetitions while requested and usable do not.
+- The CPython rows run the article's own classes under the system interpreter
+  (`scripts/reference/colony.py`): RSS from `/proc/self/statm`, requested bytes from
+  `tracemalloc` in a separate run, as the driver separates sampled and timed runs.
+- Regenerate everything with the command at the top; `tests/test_traceability.py` recomputes
+  this report's cells from the CSVs and fails if any differs.
+"""
+
+
+def report(rows, command, gbench, crosscheck):
+    primary = [f for f in rows if f["allocator"] == PRIMARY]
+    meta = primary[0]["meta"]
+    versions = ", ".join(sorted({f"{f['allocator']} {f['meta']['allocator_version'].split('-g')[0]}"
+                                 for f in rows}))
+    env = "\n".join(f"| {k} | {meta.get(k, '')} |" for k in (
+        "cpu_model", "online_cpus", "kernel", "page_size", "transparent_hugepage", "compiler",
+        "build", "meson_version", "malloc_conf", "git_commit", "date_utc", "command"))
+    reference = [f for f in rows if f["allocator"] not in ALLOCATOR_ORDER]
+    return f"""# antmem results: the seed's colony in C
+
+Generated by `{command}` from the files in this folder; do not edit by hand.
+{caption(primary)}
+
+## Bytes and time per ant ({PRIMARY})
+
+{primary_table(primary)}
+
+![RSS per iteration](colony-rss.svg)
+
+![allocated bytes per iteration](colony-allocated.svg)
+
+![bytes per ant](colony-bytes-per-ant.svg)
+
+## Across allocators and against CPython
+
+{allocator_table([f for f in rows if f not in reference] + reference)}
+
+![bytes per ant by allocator](colony-allocators.svg)
+{gbench}{crosscheck}{METHOD}
+## Environment
+
+| | |
+|---|---|
+{env}
+| allocators | {versions} |
+"""
+
+
+def update_readme(path, rows):
     with open(path) as f:
         text = f.read()
     start, end = text.find(TABLE_BEGIN), text.find(TABLE_END)
     if start < 0 or end < start:
         raise InputError(f"{path}: results-table markers not found")
-    block = f"{TABLE_BEGIN}\n{caption(rows, meta)}\n\n{table(rows)}\n"
+    primary = [f for f in rows if f["allocator"] == PRIMARY]
+    block = (f"{TABLE_BEGIN}\n{caption(primary)}\n\n{primary_table(primary)}\n\n"
+             f"Across allocators and against CPython (RSS vs dict: same allocator):\n\n"
+             f"{allocator_table(rows)}\n")
     write_atomic(path, text[:start] + block + text[end:])
 
 
@@ -193,20 +292,22 @@ def main():
     parser.add_argument("--check-only", action="store_true", help="validate the inputs, write nothing")
     args = parser.parse_args()
     try:
-        loaded = load(args.results, args.scenario)
+        rows = [figures(e) for e in load(args.results, args.scenario)]
+        primary = [f for f in rows if f["allocator"] == PRIMARY]
+        if not primary:
+            raise InputError(f"{args.results}/summary: no {PRIMARY} run: the report starts from it")
         gbench_path = os.path.join(args.results, "gbench.json")
-        if os.path.exists(gbench_path):
-            read_gbench(gbench_path)
+        gbench = gbench_section(gbench_path, [f["layout"] for f in primary], primary[0]["n"])
+        crosscheck = crosscheck_section(os.path.join(args.results, "crosscheck.json"))
         if args.check_only:
             return 0
-        rows = [figures(l, e) for l, e in loaded]
-        meta = loaded[0][1]["meta"]
-        write_atomic(os.path.join(args.results, f"{args.scenario}-bytes-per-ant.csv"), bytes_per_ant_csv(rows))
-        gbench = gbench_section(gbench_path,
-                                [f["layout"] for f in rows], rows[0]["n"])
-        write_atomic(os.path.join(args.results, "REPORT.md"), report(rows, meta, args.command, gbench))
+        allocators = [a for a in ALLOCATOR_ORDER if any(f["allocator"] == a for f in rows)]
+        out = lambda name: os.path.join(args.results, f"{args.scenario}-{name}")
+        write_atomic(out("bytes-per-ant.csv"), bytes_per_ant_csv(primary))
+        write_atomic(out("allocators.csv"), allocators_csv(rows, allocators))
+        write_atomic(os.path.join(args.results, "REPORT.md"), report(rows, args.command, gbench, crosscheck))
         if args.readme:
-            update_readme(args.readme, rows, meta)
+            update_readme(args.readme, rows)
     except (InputError, OSError) as e:
         print(f"report.py: {e}", file=sys.stderr)
         return 1

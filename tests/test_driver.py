@@ -16,16 +16,9 @@ import time
 import unittest
 
 ANTMEM = None
-CURVE_COLUMNS = ["iteration", "rss_bytes", "requested_bytes", "allocated_bytes",
-                 "active_bytes", "resident_bytes", "mapped_bytes", "metadata_bytes"]
-SUMMARY_COLUMNS = [
-    "scenario", "layout", "allocator", "repetition", "n", "complete", "ants_done",
-    "elapsed_ns", "sampled_elapsed_ns", "ns_per_ant", "sampling_overhead_ratio",
-    "bytes_per_ant_rss", "bytes_per_ant_allocated", "bytes_per_ant_requested",
-    "bytes_per_ant_active", "peak_rss_bytes", "baseline_rss_bytes", "final_rss_bytes",
-    "baseline_allocated_bytes", "final_allocated_bytes", "final_requested_bytes",
-    "unsampled_final_allocated_bytes", "unsampled_bytes_per_ant_rss",
-    "after_free_allocated_bytes", "curve_rows", "curve_file"]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+from antmem_results import CURVE_COLUMNS, SUMMARY_COLUMNS  # noqa: E402  the documented schema
+
 N = 20000
 
 
@@ -85,17 +78,18 @@ class GoodRun(unittest.TestCase):
                 self.assertEqual(its[0], 0, "baseline row first")
                 self.assertEqual(its[-1], N, "last iteration always written")
                 self.assertEqual(its, sorted(set(its)), "iterations strictly increase")
-                alloc = [c[3] for c in curve]
+                alloc = [c[CURVE_COLUMNS.index("allocated_bytes")] for c in curve]
                 self.assertTrue(all(a <= b for a, b in zip(alloc, alloc[1:])),
                                 f"{layout}: allocated bytes fell while the colony grew")
                 requested = [c[2] for c in curve]
                 self.assertTrue(all(a <= b for a, b in zip(requested, requested[1:])))
+                usable = [c[CURVE_COLUMNS.index("usable_bytes")] for c in curve]
+                self.assertTrue(all(a <= b for a, b in zip(usable, usable[1:])))
                 for c in curve:
-                    self.assertGreaterEqual(c[3], c[2] - int(r["baseline_allocated_bytes"]),
-                                            "usable bytes cover what was requested")
+                    self.assertGreaterEqual(c[3], c[2], "usable bytes cover what was requested")
                     self.assertGreater(c[1], 0)
                 self.assertEqual(curve[-1][1], int(r["final_rss_bytes"]))
-                self.assertEqual(curve[-1][3], int(r["final_allocated_bytes"]))
+                self.assertEqual(curve[-1][4], int(r["final_allocated_bytes"]))
 
     def test_change_points_only(self):
         """Rows are written only when a figure changed: consecutive rows differ."""
@@ -105,6 +99,17 @@ class GoodRun(unittest.TestCase):
         self.assertLess(len(curve), N // 10, "soa changes rarely: few rows")
         for a, b in zip(curve[:-1], curve[1:-1]):
             self.assertNotEqual(a, b)
+
+    def test_usable_equals_jemalloc_allocated(self):
+        """Two independent exact sources: malloc_usable_size summed by the
+        layouts' accounting, and jemalloc's thread counters."""
+        for layout, rows in self.summaries.items():
+            for r in rows:
+                self.assertEqual(r["bytes_per_ant_usable"], r["bytes_per_ant_allocated"], layout)
+
+    def test_traversal_timed(self):
+        for layout, rows in self.summaries.items():
+            self.assertGreater(float(rows[0]["traverse_ns_per_ant"]), 0, layout)
 
     def test_bytes_per_ant_order(self):
         bpa = {l: float(rows[0]["bytes_per_ant_allocated"]) for l, rows in self.summaries.items()}
@@ -147,7 +152,7 @@ class GoodRun(unittest.TestCase):
 
     def test_progress_and_table(self):
         self.assertIn("soa r2/2", self.proc.stderr)
-        self.assertRegex(self.proc.stdout, r"(?m)^dict\s+[\d.]+\s+24\d\.\d\d\s")
+        self.assertRegex(self.proc.stdout, r"(?m)^dict(\s+[\d.]+){2}\s+24\d\.\d\d\s+24\d\.\d\d\s")
 
 
 class BadInput(unittest.TestCase):

@@ -13,6 +13,9 @@ import sys
 import tempfile
 import unittest
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+from antmem_results import SUMMARY_COLUMNS  # noqa: E402
+
 ROOT = None
 
 
@@ -33,8 +36,8 @@ class Report(unittest.TestCase):
         return subprocess.run([sys.executable, script("report.py"), self.res, *extra],
                               capture_output=True, text=True)
 
-    def summary_rows(self, layout):
-        with open(os.path.join(self.res, "summary", f"colony-{layout}-jemalloc.csv"), newline="") as f:
+    def summary_rows(self, layout, allocator="jemalloc"):
+        with open(os.path.join(self.res, "summary", f"colony-{layout}-{allocator}.csv"), newline="") as f:
             return list(csv.DictReader(f))
 
     def test_outputs_trace_to_the_csvs(self):
@@ -54,6 +57,7 @@ class Report(unittest.TestCase):
         dict_alloc = float(self.summary_rows("dict")[0]["bytes_per_ant_allocated"])
         self.assertIn(f"| dict | ", text)
         self.assertIn(f"{dict_alloc:.2f}", text)
+        self.assertIn("| slots | glibc", text)
         self.assertIn("N = 3,000 ants, 2 repetition(s)", text)
         self.assertIn("colony-rss.svg", text)
 
@@ -100,7 +104,23 @@ class Report(unittest.TestCase):
 
     def test_refuses_short_row_and_non_numbers(self):
         path = self.rewrite_summary("dict", lambda l: l + ["colony,dict,jemalloc,3"])
-        self.refused(f"{path}:4: expected 26 fields, got 4")
+        self.refused(f"{path}:4: expected {len(SUMMARY_COLUMNS)} fields, got 4")
+
+    def test_refuses_non_number(self):
+        def bad(lines):
+            cells = lines[1].split(",")
+            cells[SUMMARY_COLUMNS.index("bytes_per_ant_rss")] = "lots"
+            return [lines[0], ",".join(cells)] + lines[2:]
+        path = self.rewrite_summary("soa", bad)
+        self.refused(f"{path}:2: bytes_per_ant_rss: 'lots' is not a number")
+
+    def test_allocators_csv(self):
+        self.assertEqual(self.report().returncode, 0)
+        with open(os.path.join(self.res, "colony-allocators.csv"), newline="") as f:
+            rows = {r["layout"]: r for r in csv.DictReader(f)}
+        for allocator in ("jemalloc", "glibc", "mimalloc"):
+            usable = float(self.summary_rows("slots", allocator)[0]["bytes_per_ant_usable"])
+            self.assertAlmostEqual(float(rows["slots"][f"{allocator}_usable"]), usable, places=3)
 
     def test_refuses_missing_curve(self):
         os.unlink(os.path.join(self.res, "curves", "colony-soa-jemalloc-r2.csv"))
@@ -115,7 +135,7 @@ class Report(unittest.TestCase):
         self.assertEqual(self.report().returncode, 0)
         p = subprocess.run([script("plot-all"), self.res], capture_output=True, text=True)
         self.assertEqual(p.returncode, 0, p.stderr)
-        for base in ("colony-rss", "colony-allocated", "colony-bytes-per-ant"):
+        for base in ("colony-rss", "colony-allocated", "colony-bytes-per-ant", "colony-allocators"):
             with open(os.path.join(self.res, base + ".png"), "rb") as f:
                 self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
             with open(os.path.join(self.res, base + ".svg")) as f:

@@ -17,7 +17,8 @@
 
 static void test_mem(void)
 {
-	size_t before = mem_requested_bytes;
+	size_t before = mem_requested_bytes, usable_before = mem_usable_bytes;
+	mem_track_usable = true;
 	int *a = NULL;
 	size_t cap = 0;
 	CHECK_EQ_INT(mem_grow((void **)&a, &cap, 1, sizeof *a), 0, "first grow");
@@ -35,8 +36,11 @@ static void test_mem(void)
 	mem_free(a, cap * sizeof *a);
 	char *s = mem_strdup("Tinyopolis");
 	CHECK_EQ_U64(mem_requested_bytes - before, 11, "strdup requests len + 1");
+	CHECK_EQ_U64(mem_usable_bytes - usable_before, 16, "jemalloc rounds 11 up to its 16 class");
 	mem_free(s, 11);
 	CHECK_EQ_U64(mem_requested_bytes, before, "every byte returned");
+	CHECK_EQ_U64(mem_usable_bytes, usable_before, "every usable byte returned");
+	mem_track_usable = false;
 }
 
 static void test_intern(void)
@@ -79,13 +83,14 @@ static void test_sample(void)
 	char buf[512] = "";
 	FILE *f = fmemopen(buf, sizeof buf, "w");
 	struct sample row = {.iteration = 3, .rss_bytes = 4096, .requested_bytes = 10,
-			     .allocated_bytes = 16, .active_bytes = MEASURE_NONE,
+			     .usable_bytes = 16, .allocated_bytes = 16, .active_bytes = MEASURE_NONE,
 			     .resident_bytes = 0, .mapped_bytes = 1, .metadata_bytes = MEASURE_NONE};
 	CHECK_EQ_INT(sample_write_header(f), 0, "header");
 	CHECK_EQ_INT(sample_write_row(f, &row), 0, "row");
 	fclose(f);
-	CHECK(strcmp(buf, "iteration,rss_bytes,requested_bytes,allocated_bytes,active_bytes,"
-			  "resident_bytes,mapped_bytes,metadata_bytes\n3,4096,10,16,,0,1,\n") == 0,
+	CHECK(strcmp(buf, "iteration,rss_bytes,requested_bytes,usable_bytes,allocated_bytes,"
+			  "active_bytes,resident_bytes,mapped_bytes,metadata_bytes\n"
+			  "3,4096,10,16,16,,0,1,\n") == 0,
 	      "not measured is an empty cell, 0 is 0: got\n%s", buf);
 }
 

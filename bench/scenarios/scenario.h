@@ -20,6 +20,7 @@ struct run_ctx {
 	uint64_t done;            /* iterations completed */
 	int status;               /* 0, or the layout's status that stopped the loop */
 	uint64_t elapsed_ns;      /* the measured loop alone */
+	uint64_t traverse_ns;     /* one visit of every ant afterwards, 0 if not done */
 	struct sample final;      /* after the loop, before cleanup */
 	struct sample after_free; /* after destroying, thread cache flushed */
 };
