@@ -25,6 +25,14 @@ struct strv {
 #define ATTR_ROLE "role"
 #define ATTR_COLONY "colony"
 
+/* Python's reference semantics for values: the role and colony name are
+ * shared objects (one "Worker" for all ants); any other value is the ant's
+ * own string. Every layout that stores values by name follows this. */
+static inline bool attr_value_is_shared(const char *attr)
+{
+	return __builtin_strcmp(attr, ATTR_ROLE) == 0 || __builtin_strcmp(attr, ATTR_COLONY) == 0;
+}
+
 struct ant_view {
 	size_t index;
 	struct strv worker_id, role, colony;
@@ -37,6 +45,9 @@ typedef int (*ant_visitor)(const struct ant_view *ant, void *arg);
 struct colony_ops {
 	const char *name;    /* CLI and CSV key: "dict", "slots", "soa" */
 	const char *summary; /* one line for --help and the README */
+	/* true: set() of an unknown attribute adds it (a Python __dict__);
+	 * false: it answers -EINVAL (__slots__'s AttributeError) */
+	bool accepts_new_attributes;
 	struct colony *(*create)(const char *colony_name); /* NULL on out of memory */
 	/* 0, -ENOMEM, or -ENOSPC when a dictionary-encoded column is full */
 	int (*add_ant)(struct colony *c, const char *worker_id, const char *role);

@@ -48,12 +48,6 @@ static uint64_t key_hash(const char *key)
 	return strhash_update(STRHASH_SEED, key, strlen(key));
 }
 
-/* Values of role and colony are shared references; everything else is owned. */
-static int value_is_shared(const char *key)
-{
-	return strcmp(key, ATTR_ROLE) == 0 || strcmp(key, ATTR_COLONY) == 0;
-}
-
 /* CPython's probe sequence (dictobject.c): uses all hash bits, visits every slot. */
 static struct entry *lookup(const struct ant_dict *d, const char *key, uint64_t hash)
 {
@@ -110,7 +104,7 @@ static int dict_insert(struct ant_dict *d, const char *key, const char *value,
 
 static void free_value(const char *key, const char *value)
 {
-	if (value && !value_is_shared(key))
+	if (value && !attr_value_is_shared(key))
 		mem_free((void *)value, strlen(value) + 1);
 }
 
@@ -170,7 +164,7 @@ static int ant_set(struct colony *c, struct ant_dict *d, const char *attr, const
 		return key_code;
 	const char *key = intern_str(&c->keys, key_code);
 	const char *stored;
-	if (value_is_shared(key)) {
+	if (attr_value_is_shared(key)) {
 		int code = intern_code(&c->values, value);
 		if (code < 0)
 			return code;
@@ -264,6 +258,7 @@ static void dict_destroy(struct colony *c)
 const struct colony_ops dict_ops = {
 	.name = "dict",
 	.summary = "hash table per ant (Python's per-instance __dict__)",
+	.accepts_new_attributes = true,
 	.create = dict_create,
 	.add_ant = dict_add_ant,
 	.count = dict_count,

@@ -5,10 +5,11 @@
 
 #include "colony.h"
 
-extern const struct colony_ops dict_ops, slots_ops, soa_ops;
+extern const struct colony_ops dict_ops, shared_dict_ops, slots_ops, soa_ops;
 
 const struct colony_ops *const colony_layouts[] = {
 	&dict_ops,
+	&shared_dict_ops,
 	&slots_ops,
 	&soa_ops,
 	NULL,

@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from antmem_results import CURVE_COLUMNS, SUMMARY_COLUMNS  # noqa: E402  the documented schema
 
 N = 20000
+LAYOUTS = ("dict", "shared_dict", "slots", "soa")
 
 
 def run(*args, **kw):
@@ -40,7 +41,7 @@ class GoodRun(unittest.TestCase):
         cls.out = cls.tmp.name
         cls.proc = run("--n", str(N), "--reps", "2", "--out", cls.out)
         cls.summaries = {}
-        for layout in ("dict", "slots", "soa"):
+        for layout in LAYOUTS:
             path = os.path.join(cls.out, "summary", f"colony-{layout}-jemalloc.csv")
             if os.path.exists(path):
                 with open(path, newline="") as f:
@@ -53,7 +54,7 @@ class GoodRun(unittest.TestCase):
     def test_exit_and_files(self):
         self.assertEqual(self.proc.returncode, 0, self.proc.stderr)
         want = []
-        for layout in ("dict", "slots", "soa"):
+        for layout in LAYOUTS:
             want += [f"curves/colony-{layout}-jemalloc-r{k}.csv" for k in (1, 2)]
             want += [f"summary/colony-{layout}-jemalloc.{ext}" for ext in ("csv", "json")]
         self.assertEqual(files_under(self.out), sorted(want), "no temporary left behind")
@@ -114,7 +115,8 @@ class GoodRun(unittest.TestCase):
     def test_bytes_per_ant_order(self):
         bpa = {l: float(rows[0]["bytes_per_ant_allocated"]) for l, rows in self.summaries.items()}
         self.assertLess(bpa["soa"], bpa["slots"])
-        self.assertLess(bpa["slots"], bpa["dict"])
+        self.assertLess(bpa["slots"], bpa["shared_dict"])
+        self.assertLess(bpa["shared_dict"], bpa["dict"])
         rss = {l: float(rows[0]["bytes_per_ant_rss"]) for l, rows in self.summaries.items()}
         self.assertLess(rss["soa"], rss["slots"])
         self.assertLess(rss["slots"], rss["dict"])
@@ -140,6 +142,7 @@ class GoodRun(unittest.TestCase):
         ptr_slack = 32768 * 8 / N  # ants[] at 32768 pointers for N=20000
         self.assertAlmostEqual(bpa["dict"], 32 + 192 + 8 + ptr_slack, delta=0.1)
         self.assertAlmostEqual(bpa["slots"], 32 + 8 + ptr_slack, delta=0.1)
+        self.assertAlmostEqual(bpa["shared_dict"], 48 + 8 + ptr_slack, delta=0.1)
 
     def test_provenance(self):
         with open(os.path.join(self.out, "summary", "colony-soa-jemalloc.json")) as f:
