@@ -116,6 +116,19 @@ int run_in_child(const struct options *o, const struct colony_ops *layout, bool 
 		return -1;
 	}
 	fflush(NULL); /* nothing buffered may be written twice */
+	if (o->no_fork) {
+		/* For profilers that follow one process: same code, no isolation. The
+		 * result (a few hundred bytes) fits the pipe's buffer. */
+		int status = child_main(o, layout, sampled, curve_path, fds[1]);
+		close(fds[1]);
+		ssize_t got = read(fds[0], out, sizeof *out);
+		close(fds[0]);
+		if (status != EXIT_OK || got != (ssize_t)sizeof *out) {
+			snprintf(err, err_size, "%s run failed", layout->name);
+			return -1;
+		}
+		return 0;
+	}
 	pid_t pid = fork();
 	if (pid < 0) {
 		snprintf(err, err_size, "fork: %s", strerror(errno));

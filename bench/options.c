@@ -93,6 +93,10 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			o->list = true;
 			continue;
 		}
+		if (strcmp(arg, "--no-fork") == 0) {
+			o->no_fork = true;
+			continue;
+		}
 		if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
 			o->quiet = true;
 			continue;
@@ -158,6 +162,8 @@ void options_usage(FILE *out)
 		"                      plus the last (default 1: every change point)\n"
 		"  --out DIR           existing folder for curves/ and summary/ (default results)\n"
 		"  --colony NAME       the colony's name (default Tinyopolis)\n"
+		"  --no-fork           run in this process, not in fresh children: for\n"
+		"                      valgrind or heaptrack; heaps then mix between runs\n"
 		"  --list              list layouts and scenarios, then exit\n"
 		"  -q, --quiet         no progress lines on stderr\n"
 		"  -h, --help          this text\n"

@@ -30,6 +30,7 @@ struct options {
 	const char *out_dir;
 	const char *colony_name;
 	bool help, list, quiet;
+	bool no_fork; /* run in this process: for valgrind and heaptrack */
 };
 
 /* 0, or -1 with a one-line reason in err (no trailing newline). */

@@ -26,5 +26,9 @@ set format x "%.0s%c"
 set key top left box opaque noenhanced
 set grid ytics xtics lc rgb "#dddddd"
 set style data steps
+# Distinct colours; the reference interpreter's curves (py_*) dashed.
+colors = "#1f77b4 #d62728 #2ca02c #ff7f0e #9467bd #8c564b #e377c2 #17becf"
+dash(i) = strstrt(word(titles, i), "py_") == 1 ? 2 : 1
 plot for [i=1:n] word(files, i) using 1:((column(col) - value(sprintf("base%d", i))) / 1048576.0) \
-     with steps lw 2 title word(titles, i)
+     with steps lw 2 lc rgb word(colors, (i - 1) % 8 + 1) \
+     dt dash(i) title word(titles, i)
