@@ -18,7 +18,9 @@ struct alloc_stats {
 
 const char *alloc_name(void);    /* "jemalloc": CSV key and file-name part */
 const char *alloc_version(void); /* the library's own version string */
-/* Look up what later calls need, before any measurement. 0 or -errno. */
+/* Look up what later calls need, before any measurement. 0, -ENOTSUP (no
+ * statistics) or -ENXIO (malloc is not this allocator's: a sanitizer or
+ * valgrind replaced it). */
 int alloc_init(void) __attribute__((warn_unused_result));
 /* Bytes this thread holds (usable size, after size-class rounding): exact
  * and cheap enough to read every iteration; MEASURE_NONE if unsupported. */

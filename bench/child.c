@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,6 +35,31 @@ void install_interrupt_cleanup(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+void curve_path_incomplete(char *path, size_t size)
+{
+	size_t len = strlen(path);
+	if (len >= 4 && strcmp(path + len - 4, ".csv") == 0 && len + 11 < size)
+		strcpy(path + len - 4, ".incomplete.csv");
+}
+
+/* RLIMIT_AS at the current address space plus extra bytes. */
+static int limit_address_space(uint64_t extra)
+{
+	char buf[64] = "";
+	FILE *f = fopen("/proc/self/statm", "r");
+	unsigned long long pages = 0;
+	if (!f || !fgets(buf, sizeof buf, f) || sscanf(buf, "%llu", &pages) != 1) {
+		if (f)
+			fclose(f);
+		errno = EIO;
+		return -1;
+	}
+	fclose(f);
+	rlim_t limit = (rlim_t)(pages * (uint64_t)sysconf(_SC_PAGESIZE) + extra);
+	struct rlimit rl = {limit, limit};
+	return setrlimit(RLIMIT_AS, &rl);
+}
+
 static bool write_all(int fd, const void *buf, size_t len)
 {
 	for (const char *p = buf; len;) {
@@ -57,11 +83,19 @@ static int child_main(const struct options *o, const struct colony_ops *layout, 
 	struct sampler sampler;
 	struct run_ctx ctx = {.layout = layout, .n = o->n, .colony_name = o->colony_name};
 
-	if (alloc_init()) {
-		fprintf(stderr, "antmem: %s: allocator statistics unavailable\n", alloc_name());
+	int init = alloc_init();
+	if (init) {
+		fprintf(stderr, "antmem: %s: %s\n", alloc_name(),
+			init == -ENXIO ? "malloc is not this allocator's (sanitizer or valgrind?): "
+					 "its statistics would be meaningless"
+				       : "allocator statistics unavailable");
 		return EXIT_RUN_FAILED;
 	}
 	memset(curve_buffer, 1, sizeof curve_buffer);
+	if (o->mem_limit && limit_address_space(o->mem_limit)) {
+		fprintf(stderr, "antmem: --mem-limit: setrlimit: %s\n", strerror(errno));
+		return EXIT_RUN_FAILED;
+	}
 	mem_track_usable = sampled; /* a few ns per allocation: not in timed runs */
 	if (sampled) {
 		int rc = atomic_open(&curve, curve_path);
@@ -93,6 +127,8 @@ static int child_main(const struct options *o, const struct colony_ops *layout, 
 			goto out_write_error;
 		sample_max(&r.peak, &sampler.peak);
 		r.curve_rows = sampler.rows;
+		if (!r.complete) /* keep it, under a name no chart or report takes */
+			curve_path_incomplete(curve.path, sizeof curve.path);
 		int rc = atomic_commit(&curve);
 		if (rc) {
 			fprintf(stderr, "antmem: %s: %s\n", curve_path, strerror(-rc));

@@ -26,6 +26,10 @@ struct run_result {
 int run_in_child(const struct options *o, const struct colony_ops *layout, bool sampled,
 		 const char *curve_path, struct run_result *out, char *err, size_t err_size);
 
+/* "x-r1.csv" -> "x-r1.incomplete.csv": where the curve of a run that
+ * stopped early is kept (the summary names it and says complete=0). */
+void curve_path_incomplete(char *path, size_t size);
+
 /* Unlink any half-written file and exit: SIGINT/SIGTERM, parent and child. */
 void install_interrupt_cleanup(void);
 

@@ -49,6 +49,34 @@ static int prepare_out_dir(const char *out)
 	return 0;
 }
 
+/* Refuse an N whose colony cannot fit: expected bytes per ant, doubled for
+ * the growth slack of arrays that double, against MemTotal. */
+static int check_memory(const struct options *o, char *err, size_t err_size)
+{
+	unsigned long long total_kib = 0;
+	char line[128];
+	FILE *f = fopen("/proc/meminfo", "r");
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "MemTotal: %llu kB", &total_kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	if (!total_kib)
+		return 0; /* cannot tell: let the run find out */
+	for (size_t i = 0; i < o->layout_count; i++) {
+		double need = (double)o->n * o->layouts[i]->expected_bytes_per_ant * 2;
+		if (need > (double)total_kib * 1024) {
+			snprintf(err, err_size,
+				 "--n %llu: layout %s needs about %.1f GiB, more than this machine's "
+				 "%.1f GiB",
+				 (unsigned long long)o->n, o->layouts[i]->name, need / (1 << 30),
+				 (double)total_kib / (1 << 20));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static void list(void)
 {
 	printf("layouts:\n");
@@ -116,6 +144,10 @@ int main(int argc, char **argv)
 		list();
 		return EXIT_OK;
 	}
+	if (check_memory(&o, err, sizeof err)) {
+		fprintf(stderr, "antmem: %s\n", err);
+		return EXIT_USAGE;
+	}
 	int rc = prepare_out_dir(o.out_dir);
 	if (rc) {
 		fprintf(stderr, "antmem: %s: cannot write results there: %s\n", o.out_dir,
@@ -151,6 +183,8 @@ int main(int argc, char **argv)
 				status = EXIT_RUN_FAILED;
 				break;
 			}
+			if (!rr->sampled.complete)
+				curve_path_incomplete(rr->curve_file, sizeof rr->curve_file);
 			done_reps++;
 			if (!o.quiet)
 				fprintf(stderr,

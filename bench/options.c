@@ -40,6 +40,27 @@ int parse_positive(const char *option, const char *text, uint64_t max, uint64_t 
 	return 0;
 }
 
+/* A positive byte count with an optional K, M or G (powers of 1024). */
+static int parse_size(const char *option, const char *text, uint64_t *out, char *err,
+		      size_t err_size)
+{
+	char digits[32];
+	size_t len = strlen(text), shift = 0;
+	if (len && strchr("KMG", text[len - 1])) {
+		shift = text[len - 1] == 'K' ? 10 : text[len - 1] == 'M' ? 20 : 30;
+		len--;
+	}
+	if (len >= sizeof digits)
+		return fail(err, err_size, "%s: '%.40s' is too large", option, text);
+	memcpy(digits, text, len);
+	digits[len] = '\0';
+	uint64_t v;
+	if (parse_positive(option, digits, UINT64_MAX >> shift, &v, err, err_size))
+		return -1;
+	*out = v << shift;
+	return 0;
+}
+
 /* "dict,soa" or "all" */
 static int parse_layouts(struct options *o, const char *text, char *err, size_t err_size)
 {
@@ -132,6 +153,9 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			if (parse_positive(name, value, UINT32_MAX, &o->curve_stride, err,
 					   err_size))
 				return -1;
+		} else if (strcmp(name, "--mem-limit") == 0) {
+			if (parse_size(name, value, &o->mem_limit, err, err_size))
+				return -1;
 		} else if (strcmp(name, "--out") == 0) {
 			if (!*value)
 				return fail(err, err_size, "--out: empty path");
@@ -161,6 +185,8 @@ void options_usage(FILE *out)
 		"  --curve-stride K    write curve rows only at iterations divisible by K,\n"
 		"                      plus the last (default 1: every change point)\n"
 		"  --out DIR           existing folder for curves/ and summary/ (default results)\n"
+		"  --mem-limit SIZE    address space each run may add, e.g. 64M: a run that\n"
+		"                      needs more stops with 'out of memory after K ants'\n"
 		"  --colony NAME       the colony's name (default Tinyopolis)\n"
 		"  --no-fork           run in this process, not in fresh children: for\n"
 		"                      valgrind or heaptrack; heaps then mix between runs\n"
@@ -168,7 +194,8 @@ void options_usage(FILE *out)
 		"  -q, --quiet         no progress lines on stderr\n"
 		"  -h, --help          this text\n"
 		"\n"
-		"Writes DIR/curves/<scenario>-<layout>-<allocator>-r<k>.csv and\n"
+		"Writes DIR/curves/<scenario>-<layout>-<allocator>-r<k>.csv (.incomplete.csv\n"
+		"when the run stopped early) and\n"
 		"DIR/summary/<scenario>-<layout>-<allocator>.csv (+ .json provenance),\n"
 		"each atomically. Exit status: 0 all runs complete; 1 a run failed (out of\n"
 		"memory, I/O error, crash; files of completed runs are kept); 2 bad arguments\n"

@@ -27,6 +27,7 @@ struct options {
 	uint64_t n;
 	uint64_t reps;
 	uint64_t curve_stride;
+	uint64_t mem_limit; /* bytes of address space a run may add; 0: no limit */
 	const char *out_dir;
 	const char *colony_name;
 	bool help, list, quiet;

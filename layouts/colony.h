@@ -48,6 +48,10 @@ struct colony_ops {
 	/* true: set() of an unknown attribute adds it (a Python __dict__);
 	 * false: it answers -EINVAL (__slots__'s AttributeError) */
 	bool accepts_new_attributes;
+	/* What the layout expects an ant to cost under jemalloc (its header
+	 * comment derives it): the driver refuses an N whose colony could not fit
+	 * in this machine's memory, and prints it beside the measured figure. */
+	unsigned expected_bytes_per_ant;
 	struct colony *(*create)(const char *colony_name); /* NULL on out of memory */
 	/* 0, -ENOMEM, or -ENOSPC when a dictionary-encoded column is full */
 	int (*add_ant)(struct colony *c, const char *worker_id, const char *role);

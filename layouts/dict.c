@@ -258,6 +258,7 @@ static void dict_destroy(struct colony *c)
 const struct colony_ops dict_ops = {
 	.name = "dict",
 	.summary = "hash table per ant (Python's per-instance __dict__)",
+	.expected_bytes_per_ant = 240,
 	.accepts_new_attributes = true,
 	.create = dict_create,
 	.add_ant = dict_add_ant,

@@ -209,6 +209,7 @@ static void shared_destroy(struct colony *c)
 const struct colony_ops shared_dict_ops = {
 	.name = "shared_dict",
 	.summary = "values per ant, attribute names once per colony (CPython's split dict, PEP 412)",
+	.expected_bytes_per_ant = 64,
 	.accepts_new_attributes = true,
 	.create = shared_create,
 	.add_ant = shared_add_ant,

@@ -155,6 +155,7 @@ static void slots_destroy(struct colony *c)
 const struct colony_ops slots_ops = {
 	.name = "slots",
 	.summary = "one fixed struct per ant (Python's __slots__)",
+	.expected_bytes_per_ant = 48,
 	.create = slots_create,
 	.add_ant = slots_add_ant,
 	.count = slots_count,

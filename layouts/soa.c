@@ -179,6 +179,7 @@ static void soa_destroy(struct colony *c)
 const struct colony_ops soa_ops = {
 	.name = "soa",
 	.summary = "one column per attribute, ids packed, roles dictionary-encoded",
+	.expected_bytes_per_ant = 15,
 	.create = soa_create,
 	.add_ant = soa_add_ant,
 	.count = soa_count,

@@ -16,7 +16,8 @@ import time
 import unittest
 
 ANTMEM = None
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+SCRIPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts")
+sys.path.insert(0, SCRIPTS)
 from antmem_results import CURVE_COLUMNS, SUMMARY_COLUMNS  # noqa: E402  the documented schema
 
 N = 20000
@@ -206,8 +207,46 @@ class BadInput(unittest.TestCase):
             self.assertIn(word, p.stdout)
 
 
+class OutOfMemory(unittest.TestCase):
+    def test_memory_limit_stops_the_run_and_marks_it(self):
+        with tempfile.TemporaryDirectory() as out:
+            p = run("--layout", "dict", "--n", "1000000", "--mem-limit", "32M", "--out", out)
+            self.assertEqual(p.returncode, 1, p.stderr)
+            self.assertRegex(p.stderr, r"antmem: colony: out of memory after \d+ ants \(layout dict\)")
+            self.assertEqual(files_under(out), ["curves/colony-dict-jemalloc-r1.incomplete.csv",
+                                                "summary/colony-dict-jemalloc.csv",
+                                                "summary/colony-dict-jemalloc.json"])
+            with open(os.path.join(out, "summary", "colony-dict-jemalloc.csv"), newline="") as f:
+                row = next(csv.DictReader(f))
+            self.assertEqual(row["complete"], "0")
+            self.assertLess(int(row["ants_done"]), 1000000)
+            self.assertGreater(int(row["ants_done"]), 10000, "it ran until the limit, not before")
+            self.assertEqual(row["curve_file"], "curves/colony-dict-jemalloc-r1.incomplete.csv")
+            with open(os.path.join(out, row["curve_file"])) as f:
+                last = f.read().splitlines()[-1].split(",")
+            self.assertEqual(last[0], row["ants_done"], "the partial curve is kept whole")
+            report = subprocess.run([sys.executable, os.path.join(SCRIPTS, "report.py"), out],
+                                    capture_output=True, text=True)
+            self.assertEqual(report.returncode, 1)
+            self.assertIn("incomplete run (complete=0)", report.stderr)
+
+    def test_n_beyond_this_machine(self):
+        with tempfile.TemporaryDirectory() as out:
+            p = run("--layout", "dict", "--n", "2000000000", "--out", out)
+            self.assertEqual(p.returncode, 2)
+            self.assertRegex(p.stderr, r"^antmem: --n 2000000000: layout dict needs about [\d.]+ GiB, "
+                                       r"more than this machine's [\d.]+ GiB\n$")
+            self.assertEqual(files_under(out), [])
+
+
 class Interrupted(unittest.TestCase):
     def test_sigint_keeps_earlier_results(self):
+        self.interrupt(signal.SIGINT)
+
+    def test_sigterm_keeps_earlier_results(self):
+        self.interrupt(signal.SIGTERM)
+
+    def interrupt(self, sig):
         with tempfile.TemporaryDirectory() as out:
             first = run("--n", "1000", "--layout", "dict", "--out", out)
             self.assertEqual(first.returncode, 0, first.stderr)
@@ -219,7 +258,7 @@ class Interrupted(unittest.TestCase):
                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                     start_new_session=True)
             time.sleep(1.0)
-            os.killpg(proc.pid, signal.SIGINT)
+            os.killpg(proc.pid, sig)
             proc.communicate(timeout=30)
             self.assertNotEqual(proc.returncode, 0)
             self.assertEqual(files_under(out), sorted(before), "no temporary left behind")
@@ -230,4 +269,10 @@ class Interrupted(unittest.TestCase):
 
 if __name__ == "__main__":
     ANTMEM = os.path.abspath(sys.argv.pop(1))
+    with tempfile.TemporaryDirectory() as probe_out:
+        probe = subprocess.run([ANTMEM, "--n", "1", "--layout", "soa", "--out", probe_out],
+                               capture_output=True, text=True)
+    if "malloc is not this allocator's" in probe.stderr:
+        print("SKIP: the driver's allocator is replaced (sanitizer build)")
+        sys.exit(77)
     unittest.main(verbosity=2)

@@ -64,6 +64,16 @@ int main(void)
 	EXPECT_ERROR("unknown option '--bogus'", "--bogus", "1");
 	EXPECT_ERROR("unexpected argument", "500000");
 	EXPECT_ERROR("empty path", "--out", "");
+	EXPECT_ERROR("not a positive integer", "--mem-limit", "lots");
+	EXPECT_ERROR("empty string", "--mem-limit", "M");
+	EXPECT_ERROR("too large", "--mem-limit", "99999999999G");
+	EXPECT_ERROR("at least 1", "--mem-limit", "0K");
+
+	CHECK_EQ_INT(parse(err, sizeof err, &o, ARGC("--mem-limit", "64M", "--no-fork"),
+			   ARGV("--mem-limit", "64M", "--no-fork")),
+		     0, "%s", err);
+	CHECK_EQ_U64(o.mem_limit, 64ull << 20, "M is MiB");
+	CHECK(o.no_fork, "--no-fork");
 
 	uint64_t v;
 	CHECK_EQ_INT(parse_positive("--n", "2147483647", 2147483647, &v, err, sizeof err), 0,

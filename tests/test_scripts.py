@@ -126,6 +126,12 @@ class Report(unittest.TestCase):
         os.unlink(os.path.join(self.res, "curves", "colony-soa-jemalloc-r2.csv"))
         self.refused("colony-soa-jemalloc-r2.csv: No such file")
 
+    def test_refuses_malformed_curve(self):
+        path = os.path.join(self.res, "curves", "colony-dict-glibc-r1.csv")
+        with open(path, "w") as f:
+            f.write("iteration,rss\n0,1\n")
+        self.refused(f"{path}: not an antmem curve")
+
     def test_refuses_empty_folder(self):
         shutil.rmtree(os.path.join(self.res, "summary"))
         self.refused("no colony-*.csv")
@@ -237,6 +243,34 @@ class Compare(unittest.TestCase):
                            capture_output=True, text=True)
         self.assertEqual(p.returncode, 2)
         self.assertIn("/nonexistent: no such results folder", p.stderr)
+
+
+class MissingDependencies(unittest.TestCase):
+    """meson setup names the Debian package of a missing library."""
+
+    def setup_with(self, pc_files):
+        with tempfile.TemporaryDirectory() as tmp:
+            pcdir = os.path.join(tmp, "pc")
+            os.mkdir(pcdir)
+            for name in pc_files:
+                for d in ("/usr/lib/x86_64-linux-gnu/pkgconfig", "/usr/lib/pkgconfig", "/usr/share/pkgconfig"):
+                    if os.path.exists(os.path.join(d, name)):
+                        shutil.copy(os.path.join(d, name), pcdir)
+            env = dict(os.environ, PKG_CONFIG_LIBDIR=pcdir, PKG_CONFIG_PATH="")
+            return subprocess.run(["meson", "setup", os.path.join(tmp, "build"), ROOT],
+                                  capture_output=True, text=True, env=env)
+
+    @unittest.skipUnless(shutil.which("meson"), "meson not installed")
+    def test_without_jemalloc(self):
+        p = self.setup_with([])
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("jemalloc not found: apt-get install libjemalloc-dev", p.stdout + p.stderr)
+
+    @unittest.skipUnless(shutil.which("meson"), "meson not installed")
+    def test_without_google_benchmark(self):
+        p = self.setup_with(["jemalloc.pc"])
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("Google Benchmark not found: apt-get install libbenchmark-dev", p.stdout + p.stderr)
 
 
 class RunAllArguments(unittest.TestCase):
