@@ -273,6 +273,8 @@ if __name__ == "__main__":
         probe = subprocess.run([ANTMEM, "--n", "1", "--layout", "soa", "--out", probe_out],
                                capture_output=True, text=True)
     if "malloc is not this allocator's" in probe.stderr:
-        print("SKIP: the driver's allocator is replaced (sanitizer build)")
-        sys.exit(77)
+        # A sanitizer replaced malloc: runs cannot measure, bad input is still refused.
+        for cls in (GoodRun, OutOfMemory, Interrupted):
+            setattr(sys.modules[__name__], cls.__name__,
+                    unittest.skip("malloc replaced (sanitizer build): no measurement")(cls))
     unittest.main(verbosity=2)

@@ -64,6 +64,7 @@ int main(void)
 	EXPECT_ERROR("unknown option '--bogus'", "--bogus", "1");
 	EXPECT_ERROR("unexpected argument", "500000");
 	EXPECT_ERROR("empty path", "--out", "");
+	EXPECT_ERROR("unknown layout 'a?b'", "--layout", "a\nb"); /* one line, whatever the input */
 	EXPECT_ERROR("not a positive integer", "--mem-limit", "lots");
 	EXPECT_ERROR("empty string", "--mem-limit", "M");
 	EXPECT_ERROR("too large", "--mem-limit", "99999999999G");
