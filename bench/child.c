@@ -75,13 +75,14 @@ static bool write_all(int fd, const void *buf, size_t len)
 }
 
 /* The child's whole life; returns its exit status. */
-static int child_main(const struct options *o, const struct colony_ops *layout, bool sampled,
+static int child_main(const struct options *o, const struct variant *v, bool sampled,
 		      const char *curve_path, int result_fd)
 {
 	struct run_result r = {0};
 	struct atomic_file curve = {0};
 	struct sampler sampler;
-	struct run_ctx ctx = {.layout = layout, .n = o->n, .colony_name = o->colony_name};
+	struct run_ctx ctx = {.layout = v->layout, .variant = v->name, .options = o, .n = o->n,
+			      .colony_name = o->colony_name};
 
 	int init = alloc_init();
 	if (init) {
@@ -117,11 +118,12 @@ static int child_main(const struct options *o, const struct colony_ops *layout, 
 	r.status = ctx.status;
 	r.done = ctx.done;
 	r.elapsed_ns = ctx.elapsed_ns;
+	r.n = ctx.n;
 	r.traverse_ns = ctx.traverse_ns;
 	r.final = ctx.final;
 	r.after_free = ctx.after_free;
 	r.peak = ctx.final;
-	r.complete = ctx.status == 0 && ctx.done == o->n;
+	r.complete = ctx.status == 0 && ctx.done == ctx.n; /* a scenario may set n from its input */
 	if (sampled) {
 		if (sampler_end(&sampler))
 			goto out_write_error;
@@ -143,7 +145,7 @@ out_write_error:
 	return EXIT_RUN_FAILED;
 }
 
-int run_in_child(const struct options *o, const struct colony_ops *layout, bool sampled,
+int run_in_child(const struct options *o, const struct variant *v, bool sampled,
 		 const char *curve_path, struct run_result *out, char *err, size_t err_size)
 {
 	int fds[2];
@@ -155,12 +157,12 @@ int run_in_child(const struct options *o, const struct colony_ops *layout, bool 
 	if (o->no_fork) {
 		/* For profilers that follow one process: same code, no isolation. The
 		 * result (a few hundred bytes) fits the pipe's buffer. */
-		int status = child_main(o, layout, sampled, curve_path, fds[1]);
+		int status = child_main(o, v, sampled, curve_path, fds[1]);
 		close(fds[1]);
 		ssize_t got = read(fds[0], out, sizeof *out);
 		close(fds[0]);
 		if (status != EXIT_OK || got != (ssize_t)sizeof *out) {
-			snprintf(err, err_size, "%s run failed", layout->name);
+			snprintf(err, err_size, "%s run failed", v->name);
 			return -1;
 		}
 		return 0;
@@ -174,7 +176,7 @@ int run_in_child(const struct options *o, const struct colony_ops *layout, bool 
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		_exit(child_main(o, layout, sampled, curve_path, fds[1]));
+		_exit(child_main(o, v, sampled, curve_path, fds[1]));
 	}
 	close(fds[1]);
 	size_t got = 0;
@@ -191,12 +193,12 @@ int run_in_child(const struct options *o, const struct colony_ops *layout, bool 
 	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
 		;
 	if (WIFSIGNALED(wstatus)) {
-		snprintf(err, err_size, "%s run killed by signal %d (%s)", layout->name,
+		snprintf(err, err_size, "%s run killed by signal %d (%s)", v->name,
 			 WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
 		return -1;
 	}
 	if (got != sizeof *out || WEXITSTATUS(wstatus) != EXIT_OK) {
-		snprintf(err, err_size, "%s run failed (exit status %d)", layout->name,
+		snprintf(err, err_size, "%s run failed (exit status %d)", v->name,
 			 WEXITSTATUS(wstatus));
 		return -1;
 	}

@@ -14,7 +14,7 @@
 struct run_result {
 	int status;    /* the layout's status that stopped the loop, 0 if none */
 	bool complete; /* all n iterations done and every figure read */
-	uint64_t done, elapsed_ns, traverse_ns, curve_rows;
+	uint64_t n, done, elapsed_ns, traverse_ns, curve_rows;
 	struct sample baseline, final, peak, after_free;
 };
 
@@ -23,7 +23,7 @@ struct run_result {
  * stops early, and the summary then says complete=0). Returns 0 when the
  * child reported a result (complete or not), -1 with a reason in err when it
  * crashed or could not write. */
-int run_in_child(const struct options *o, const struct colony_ops *layout, bool sampled,
+int run_in_child(const struct options *o, const struct variant *v, bool sampled,
 		 const char *curve_path, struct run_result *out, char *err, size_t err_size);
 
 /* "x-r1.csv" -> "x-r1.incomplete.csv": where the curve of a run that

@@ -64,12 +64,14 @@ static int check_memory(const struct options *o, char *err, size_t err_size)
 	if (!total_kib)
 		return 0; /* cannot tell: let the run find out */
 	for (size_t i = 0; i < o->layout_count; i++) {
-		double need = (double)o->n * o->layouts[i]->expected_bytes_per_ant * 2;
+		if (!o->layouts[i].layout)
+			continue; /* not a colony: the scenario checks its own input */
+		double need = (double)o->n * o->layouts[i].layout->expected_bytes_per_ant * 2;
 		if (need > (double)total_kib * 1024) {
 			snprintf(err, err_size,
 				 "--n %llu: layout %s needs about %.1f GiB, more than this machine's "
 				 "%.1f GiB",
-				 (unsigned long long)o->n, o->layouts[i]->name, need / (1 << 30),
+				 (unsigned long long)o->n, o->layouts[i].name, need / (1 << 30),
 				 (double)total_kib / (1 << 20));
 			return -1;
 		}
@@ -82,9 +84,12 @@ static void list(void)
 	printf("layouts:\n");
 	for (const struct colony_ops *const *ops = colony_layouts; *ops; ops++)
 		printf("  %-10s %s\n", (*ops)->name, (*ops)->summary);
-	printf("scenarios:\n");
-	for (const struct scenario *const *s = scenarios; *s; s++)
+	printf("scenarios (and their layouts, when not the ones above):\n");
+	for (const struct scenario *const *s = scenarios; *s; s++) {
 		printf("  %-10s %s\n", (*s)->name, (*s)->summary);
+		for (const char *const *v = (*s)->variants; v && *v; v++)
+			printf("    %s\n", *v);
+	}
 }
 
 static int compare_u64(const void *a, const void *b)
@@ -104,7 +109,7 @@ static void print_per_ant(uint64_t before, uint64_t after, double ants)
 
 /* Bytes per ant from the first repetition (they are deterministic, but RSS);
  * times as medians over the repetitions of the unsampled runs. */
-static void print_table_row(const struct colony_ops *layout, const struct rep_results *reps,
+static void print_table_row(const struct variant *layout, const struct rep_results *reps,
 			    size_t count)
 {
 	uint64_t times[1000], traverse[1000], ratios[1000];
@@ -164,10 +169,15 @@ int main(int argc, char **argv)
 			alloc_name(), alloc_version());
 	printf("%-8s %10s %10s %10s %10s %10s %10s %10s\n", "layout", "RSS", "requested",
 	       "usable", "allocated", "build", "traverse", "sampled/");
-	printf("%-8s %10s %10s %10s %10s %10s %10s %10s\n", alloc_name(), "B/ant", "B/ant",
-	       "B/ant", "B/ant", "ns/ant", "ns/ant", "unsampled");
+	/* An "ant" is one iteration: a processor (lazy), a chunk (chunked). */
+	const char *unit = o.scenario->variants ? "iter" : "ant";
+	char b_per[16], ns_per[16];
+	snprintf(b_per, sizeof b_per, "B/%s", unit);
+	snprintf(ns_per, sizeof ns_per, "ns/%s", unit);
+	printf("%-8s %10s %10s %10s %10s %10s %10s %10s\n", alloc_name(), b_per, b_per, b_per,
+	       b_per, ns_per, ns_per, "unsampled");
 	for (size_t l = 0; l < o.layout_count; l++) {
-		const struct colony_ops *layout = o.layouts[l];
+		const struct variant *layout = &o.layouts[l];
 		char base[256], path[4096];
 		snprintf(base, sizeof base, "%s-%s-%s", o.scenario->name, layout->name,
 			 alloc_name());
@@ -188,7 +198,7 @@ int main(int argc, char **argv)
 			done_reps++;
 			if (!o.quiet)
 				fprintf(stderr,
-					"antmem: %s r%zu/%llu: %llu ants, %.3f s unsampled, %.3f s "
+					"antmem: %s r%zu/%llu: %llu iterations, %.3f s unsampled, %.3f s "
 					"sampled, %llu curve rows\n",
 					layout->name, r + 1, (unsigned long long)o.reps,
 					(unsigned long long)rr->sampled.done,
@@ -196,9 +206,10 @@ int main(int argc, char **argv)
 					(double)rr->sampled.elapsed_ns / 1e9,
 					(unsigned long long)rr->sampled.curve_rows);
 			if (!rr->timed.complete || !rr->sampled.complete) {
-				fprintf(stderr, "antmem: %s: %s after %llu ants (layout %s)\n",
+				fprintf(stderr, "antmem: %s: %s after %llu %s (layout %s)\n",
 					o.scenario->name, colony_strerror(rr->sampled.status),
-					(unsigned long long)rr->sampled.done, layout->name);
+					(unsigned long long)rr->sampled.done,
+					o.scenario->variants ? "iterations" : "ants", layout->name);
 				status = EXIT_RUN_FAILED;
 			}
 		}

@@ -66,13 +66,37 @@ static int parse_size(const char *option, const char *text, uint64_t *out, char 
 	return 0;
 }
 
-/* "dict,soa" or "all" */
+/* name as one of the scenario's variants (or a colony layout), or -1. */
+static int add_variant(struct options *o, const char *name)
+{
+	struct variant v = {0};
+	if (!o->scenario->variants) {
+		v.layout = colony_layout_find(name);
+		if (!v.layout)
+			return -1;
+		v.name = v.layout->name;
+	} else {
+		for (const char *const *p = o->scenario->variants; *p && !v.name; p++)
+			if (strcmp(*p, name) == 0)
+				v.name = *p;
+		if (!v.name)
+			return -1;
+	}
+	o->layouts[o->layout_count++] = v;
+	return 0;
+}
+
+/* "dict,soa" or "all", against the chosen scenario's variants. */
 static int parse_layouts(struct options *o, const char *text, char *err, size_t err_size)
 {
 	o->layout_count = 0;
 	if (strcmp(text, "all") == 0) {
-		for (const struct colony_ops *const *ops = colony_layouts; *ops; ops++)
-			o->layouts[o->layout_count++] = *ops;
+		if (!o->scenario->variants)
+			for (const struct colony_ops *const *ops = colony_layouts; *ops; ops++)
+				add_variant(o, (*ops)->name);
+		else
+			for (const char *const *p = o->scenario->variants; *p; p++)
+				add_variant(o, *p);
 		return 0;
 	}
 	for (const char *p = text;;) {
@@ -82,13 +106,12 @@ static int parse_layouts(struct options *o, const char *text, char *err, size_t 
 			return fail(err, err_size, "--layout: bad list '%.60s'", text);
 		memcpy(name, p, len);
 		name[len] = '\0';
-		const struct colony_ops *ops = colony_layout_find(name);
-		if (!ops)
-			return fail(err, err_size,
-				    "--layout: unknown layout '%s' (see --list)", name);
 		if (o->layout_count == OPTIONS_MAX_LAYOUTS)
 			return fail(err, err_size, "--layout: too many layouts");
-		o->layouts[o->layout_count++] = ops;
+		if (add_variant(o, name))
+			return fail(err, err_size,
+				    "--layout: unknown layout '%s' for scenario %s (see --list)",
+				    name, o->scenario->name);
 		if (!p[len])
 			return 0;
 		p += len + 1;
@@ -104,9 +127,10 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		.curve_stride = 1,
 		.out_dir = "results",
 		.colony_name = "Tinyopolis",
+		.fraction_percent = 20,
+		.chunk_rows = 500,
 	};
-	if (parse_layouts(o, "all", err, err_size))
-		return -1;
+	const char *layout_list = "all"; /* resolved once the scenario is known */
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i], *value = NULL;
 		char name[32];
@@ -145,8 +169,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 					    "--scenario: unknown scenario '%.60s' (see --list)",
 					    value);
 		} else if (strcmp(name, "--layout") == 0) {
-			if (parse_layouts(o, value, err, err_size))
-				return -1;
+			layout_list = value;
 		} else if (strcmp(name, "--n") == 0) {
 			/* soa's offsets are uint32 and ids take at least 2 bytes */
 			if (parse_positive(name, value, UINT32_MAX / 2, &o->n, err, err_size))
@@ -161,6 +184,16 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		} else if (strcmp(name, "--mem-limit") == 0) {
 			if (parse_size(name, value, &o->mem_limit, err, err_size))
 				return -1;
+		} else if (strcmp(name, "--data") == 0) {
+			if (!*value)
+				return fail(err, err_size, "--data: empty path");
+			o->data_path = value;
+		} else if (strcmp(name, "--fraction") == 0) {
+			if (parse_positive(name, value, 100, &o->fraction_percent, err, err_size))
+				return -1;
+		} else if (strcmp(name, "--chunk-rows") == 0) {
+			if (parse_positive(name, value, 10000000, &o->chunk_rows, err, err_size))
+				return -1;
 		} else if (strcmp(name, "--out") == 0) {
 			if (!*value)
 				return fail(err, err_size, "--out: empty path");
@@ -173,7 +206,11 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			return fail(err, err_size, "unknown option '%.60s' (see --help)", name);
 		}
 	}
-	return 0;
+	if (o->scenario->needs_data && !o->data_path && !o->help && !o->list)
+		return fail(err, err_size,
+			    "scenario %s needs --data FILE (an MNIST CSV: antmem-mnist-gen makes one)",
+			    o->scenario->name);
+	return parse_layouts(o, layout_list, err, err_size);
 }
 
 void options_usage(FILE *out)
@@ -193,6 +230,9 @@ void options_usage(FILE *out)
 		"  --mem-limit SIZE    address space each run may add, e.g. 64M: a run that\n"
 		"                      needs more stops with 'out of memory after K ants'\n"
 		"  --colony NAME       the colony's name (default Tinyopolis)\n"
+		"  --data FILE         MNIST CSV for the lazy and chunked scenarios\n"
+		"  --fraction P        lazy: percent of the n processors that process (default 20)\n"
+		"  --chunk-rows R      chunked: rows per chunk (default 500); n = chunks in FILE\n"
 		"  --no-fork           run in this process, not in fresh children: for\n"
 		"                      valgrind or heaptrack; heaps then mix between runs\n"
 		"  --list              list layouts and scenarios, then exit\n"

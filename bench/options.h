@@ -22,12 +22,15 @@ enum {
 
 struct options {
 	const struct scenario *scenario;
-	const struct colony_ops *layouts[OPTIONS_MAX_LAYOUTS];
+	struct variant layouts[OPTIONS_MAX_LAYOUTS]; /* --layout, resolved for the scenario */
 	size_t layout_count;
 	uint64_t n;
 	uint64_t reps;
 	uint64_t curve_stride;
 	uint64_t mem_limit; /* bytes of address space a run may add; 0: no limit */
+	const char *data_path;     /* --data: the MNIST CSV of the lazy and chunked scenarios */
+	uint64_t fraction_percent; /* --fraction: lazy's share of processors that process */
+	uint64_t chunk_rows;       /* --chunk-rows: chunked's rows per chunk */
 	const char *out_dir;
 	const char *colony_name;
 	bool help, list, quiet;

@@ -10,6 +10,7 @@
 
 #include "../layouts/mem.h"
 #include "alloc_stats.h"
+#include "dataset/mnist.h"
 
 static int statm_fd = -1;
 
@@ -37,6 +38,7 @@ static int take_cheap(struct sample *s, uint64_t iteration)
 	s->usable_bytes = mem_track_usable ? mem_usable_bytes : MEASURE_NONE;
 	s->allocated_bytes = alloc_thread_live_bytes();
 	s->allocator_activity = alloc_thread_activity();
+	s->bytes_read = mnist_bytes_read;
 	s->rss_bytes = rss_bytes_now();
 	return s->rss_bytes ? 0 : -1;
 }

@@ -13,6 +13,7 @@
  *   resident_bytes   allocator pages resident, incl. its metadata
  *   mapped_bytes     address space the allocator holds
  *   metadata_bytes   the allocator's own bookkeeping
+ *   bytes_read       bytes read from input files so far (the MNIST reader)
  * MEASURE_NONE (an empty CSV cell) marks what the allocator cannot say. */
 #ifndef ANTMEM_SAMPLE_H
 #define ANTMEM_SAMPLE_H
@@ -30,7 +31,8 @@
 	X(active_bytes)    \
 	X(resident_bytes)  \
 	X(mapped_bytes)    \
-	X(metadata_bytes)
+	X(metadata_bytes)  \
+	X(bytes_read)
 
 /* Not a CSV column: what sample_next() compares. */
 #define SAMPLE_PRIVATE_FIELDS(X) X(allocator_activity)

@@ -42,12 +42,12 @@ static void cell(FILE *f, uint64_t v)
 	fputc(',', f);
 }
 
-static void write_row(FILE *f, const struct options *o, const struct colony_ops *layout,
+static void write_row(FILE *f, const struct options *o, const struct variant *v,
 		      size_t rep, const struct rep_results *r)
 {
 	const struct run_result *t = &r->timed, *s = &r->sampled;
-	fprintf(f, "%s,%s,%s,%zu,%llu,%d,%llu,%llu,%llu,", o->scenario->name, layout->name,
-		alloc_name(), rep + 1, (unsigned long long)o->n, t->complete && s->complete,
+	fprintf(f, "%s,%s,%s,%zu,%llu,%d,%llu,%llu,%llu,", o->scenario->name, v->name,
+		alloc_name(), rep + 1, (unsigned long long)s->n, t->complete && s->complete,
 		(unsigned long long)s->done, (unsigned long long)t->elapsed_ns,
 		(unsigned long long)s->elapsed_ns);
 	per_ant(f, 0, t->elapsed_ns, t->done);
@@ -72,7 +72,7 @@ static void write_row(FILE *f, const struct options *o, const struct colony_ops 
 	fprintf(f, "%llu,%s\n", (unsigned long long)s->curve_rows, r->curve_file);
 }
 
-int summary_write(const char *path, const struct options *o, const struct colony_ops *layout,
+int summary_write(const char *path, const struct options *o, const struct variant *v,
 		  const struct rep_results *reps, size_t rep_count)
 {
 	struct atomic_file af;
@@ -81,7 +81,7 @@ int summary_write(const char *path, const struct options *o, const struct colony
 		return rc;
 	fputs(summary_header, af.f);
 	for (size_t i = 0; i < rep_count; i++)
-		write_row(af.f, o, layout, i, &reps[i]);
+		write_row(af.f, o, v, i, &reps[i]);
 	return atomic_commit(&af);
 }
 

@@ -12,7 +12,7 @@ struct rep_results {
 	char curve_file[600]; /* relative to the output folder */
 };
 
-int summary_write(const char *path, const struct options *o, const struct colony_ops *layout,
+int summary_write(const char *path, const struct options *o, const struct variant *v,
 		  const struct rep_results *reps, size_t rep_count)
 	__attribute__((warn_unused_result));
 int provenance_write(const char *path, const struct options *o, int argc, char **argv)

@@ -15,7 +15,7 @@ SUMMARY_COLUMNS = [
     "unsampled_final_allocated_bytes", "unsampled_bytes_per_ant_rss",
     "after_free_allocated_bytes", "curve_rows", "curve_file"]
 CURVE_COLUMNS = ["iteration", "rss_bytes", "requested_bytes", "usable_bytes", "allocated_bytes",
-                 "active_bytes", "resident_bytes", "mapped_bytes", "metadata_bytes"]
+                 "active_bytes", "resident_bytes", "mapped_bytes", "metadata_bytes", "bytes_read"]
 CURVE_HEADER = ",".join(CURVE_COLUMNS)
 NUMERIC = SUMMARY_COLUMNS[3:-1]
 # The article's order, then the reference interpreter's; others follow by name.

@@ -239,6 +239,91 @@ class OutOfMemory(unittest.TestCase):
             self.assertEqual(files_under(out), [])
 
 
+class DatasetScenarios(unittest.TestCase):
+    """The seed's lazy loading and chunked processing, end to end on a small
+    generated MNIST file (1,050 rows: two full chunks of 500 and one of 50)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.data = os.path.join(cls.tmp.name, "mnist.csv")
+        gen = os.path.join(os.path.dirname(ANTMEM), "antmem-mnist-gen")
+        subprocess.run([gen, "--rows", "1050", "--out", cls.data], check=True)
+        cls.lazy = run("--scenario", "lazy", "--data", cls.data, "--n", "20", "--out", cls.tmp.name)
+        cls.chunked = run("--scenario", "chunked", "--data", cls.data, "--out", cls.tmp.name)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def summary(self, scenario, variant):
+        with open(os.path.join(self.tmp.name, "summary", f"{scenario}-{variant}-jemalloc.csv"), newline="") as f:
+            return next(csv.DictReader(f))
+
+    def curve(self, row):
+        with open(os.path.join(self.tmp.name, row["curve_file"]), newline="") as f:
+            return list(csv.DictReader(f))
+
+    def test_lazy_loads_only_what_is_processed(self):
+        self.assertEqual(self.lazy.returncode, 0, self.lazy.stderr)
+        eager = self.summary("lazy", "eager-rows")
+        lazy = self.summary("lazy", "lazy-rows")
+        self.assertEqual((eager["complete"], lazy["complete"]), ("1", "1"))
+        grown = lambda r: int(r["final_requested_bytes"])
+        one_dataset = 2048 * 785  # 1,050 rows in an array doubled from 16 to 2,048
+        self.assertGreaterEqual(grown(eager), 20 * one_dataset, "eager: every processor loaded")
+        self.assertLess(grown(eager), 20 * (one_dataset + 16000), "+ the dataset struct (12.6 KB)")
+        self.assertGreaterEqual(grown(lazy), 4 * one_dataset, "lazy: 20 % of 20 processors")
+        self.assertLess(grown(lazy), 4 * (one_dataset + 16000) + 20 * 1000)
+        curve = self.curve(lazy)
+        before = [int(r["requested_bytes"]) for r in curve if int(r["iteration"]) <= 5]
+        self.assertLess(before[-2], 1000, "before first access: only paths")
+        self.assertGreater(before[-1], one_dataset, "the first access loads")
+        reads = [int(r["bytes_read"]) for r in curve]
+        self.assertEqual(reads[-1], 4 * reads[[int(r["iteration"]) for r in curve].index(5)],
+                         "each processing loader reads the file once, no more")
+
+    def test_columns_hold_the_same_payload(self):
+        rows = self.summary("lazy", "eager-rows")
+        cols = self.summary("lazy", "eager-columns")
+        self.assertEqual(rows["final_requested_bytes"], cols["final_requested_bytes"],
+                         "785 bytes per row either way (2048-row capacity)")
+
+    def test_chunked_memory_is_flat(self):
+        self.assertEqual(self.chunked.returncode, 0, self.chunked.stderr)
+        whole, chunked, reread = (self.summary("chunked", v) for v in ("whole", "chunked", "reread"))
+        for r in (whole, chunked, reread):
+            self.assertEqual((r["complete"], r["n"], r["ants_done"]), ("1", "3", "3"), "3 chunks, the last partial")
+        self.assertGreater(int(whole["final_requested_bytes"]), 1050 * 785, "whole holds the file")
+        self.assertLessEqual(int(chunked["final_requested_bytes"]), 500 * 785 + 4096,
+                             "chunked holds one chunk")
+        self.assertEqual(chunked["after_free_allocated_bytes"], chunked["baseline_allocated_bytes"])
+        size = os.path.getsize(self.data)
+        chunked_read = int(self.curve(chunked)[-1]["bytes_read"])
+        reread_read = int(self.curve(reread)[-1]["bytes_read"])
+        self.assertEqual(chunked_read, size, "one pass reads the file once")
+        self.assertGreater(reread_read, 2 * size, "re-reading from the top reads much more")
+
+    def test_needs_data(self):
+        p = run("--scenario", "chunked", "--out", self.tmp.name)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("scenario chunked needs --data FILE", p.stderr)
+        p = run("--scenario", "lazy", "--layout", "dict", "--data", self.data, "--out", self.tmp.name)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("unknown layout 'dict' for scenario lazy", p.stderr)
+
+    def test_malformed_data_fails_the_run_naming_the_line(self):
+        bad = os.path.join(self.tmp.name, "bad.csv")
+        with open(self.data) as src, open(bad, "w") as dst:
+            lines = src.readlines()[:5]
+            lines[3] = lines[3].replace(",", ",x", 1)
+            dst.writelines(lines)
+        with tempfile.TemporaryDirectory() as out:
+            p = run("--scenario", "chunked", "--layout", "chunked", "--data", bad, "--out", out)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("bad.csv:4: field 2: not a number 0-255", p.stderr)
+
+
 class Interrupted(unittest.TestCase):
     def test_sigint_keeps_earlier_results(self):
         self.interrupt(signal.SIGINT)

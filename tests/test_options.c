@@ -42,13 +42,16 @@ int main(void)
 	CHECK_EQ_U64(o.n, 1000, "--n value");
 	CHECK_EQ_U64(o.reps, 3, "--reps=");
 	CHECK_EQ_U64(o.layout_count, 2, "two layouts");
-	CHECK(o.layout_count == 2 && strcmp(o.layouts[0]->name, "soa") == 0 &&
-		      strcmp(o.layouts[1]->name, "dict") == 0,
+	CHECK(o.layout_count == 2 && strcmp(o.layouts[0].name, "soa") == 0 &&
+		      strcmp(o.layouts[1].name, "dict") == 0,
 	      "layouts in the order given");
 
-	EXPECT_ERROR("unknown layout 'hash'", "--layout", "hash");
+	EXPECT_ERROR("unknown layout 'hash' for scenario colony", "--layout", "hash");
 	EXPECT_ERROR("bad list", "--layout", "dict,");
-	EXPECT_ERROR("unknown scenario 'lazy'", "--scenario", "lazy");
+	EXPECT_ERROR("unknown scenario 'lazier'", "--scenario", "lazier");
+	EXPECT_ERROR("scenario lazy needs --data FILE", "--scenario", "lazy");
+	EXPECT_ERROR("unknown layout 'soa' for scenario chunked", "--scenario", "chunked", "--data",
+		     "x.csv", "--layout", "soa");
 	EXPECT_ERROR("not a positive integer", "--n", "abc");
 	EXPECT_ERROR("not a positive integer", "--n", "-5");
 	EXPECT_ERROR("not a positive integer", "--n", "+5");

@@ -45,7 +45,7 @@ class Report(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         with open(os.path.join(self.res, "colony-bytes-per-ant.csv"), newline="") as f:
             bpa = {r["layout"]: r for r in csv.DictReader(f)}
-        self.assertEqual(list(bpa), ["dict", "slots", "soa"], "the article's order")
+        self.assertEqual(list(bpa), ["dict", "shared_dict", "slots", "soa"], "the article's order")
         for layout, row in bpa.items():
             rows = self.summary_rows(layout)
             rss = sorted(float(r["bytes_per_ant_rss"]) for r in rows)

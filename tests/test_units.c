@@ -89,8 +89,8 @@ static void test_sample(void)
 	CHECK_EQ_INT(sample_write_row(f, &row), 0, "row");
 	fclose(f);
 	CHECK(strcmp(buf, "iteration,rss_bytes,requested_bytes,usable_bytes,allocated_bytes,"
-			  "active_bytes,resident_bytes,mapped_bytes,metadata_bytes\n"
-			  "3,4096,10,16,16,,0,1,\n") == 0,
+			  "active_bytes,resident_bytes,mapped_bytes,metadata_bytes,bytes_read\n"
+			  "3,4096,10,16,16,,0,1,,0\n") == 0,
 	      "not measured is an empty cell, 0 is 0: got\n%s", buf);
 }
 

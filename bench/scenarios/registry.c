@@ -4,10 +4,12 @@
 
 #include "scenario.h"
 
-extern const struct scenario colony_scenario;
+extern const struct scenario colony_scenario, lazy_scenario, chunked_scenario;
 
 const struct scenario *const scenarios[] = {
 	&colony_scenario,
+	&lazy_scenario,
+	&chunked_scenario,
 	NULL,
 };
 

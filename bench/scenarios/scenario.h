@@ -4,15 +4,27 @@
 #ifndef ANTMEM_SCENARIO_H
 #define ANTMEM_SCENARIO_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+struct options;
 
 #include "../../layouts/colony.h"
 #include "../sample.h"
 #include "../sampler.h"
 
+/* What one run measures: a colony layout (the colony scenario), or one of a
+ * scenario's own variants (then layout is NULL). name is the CSV's layout. */
+struct variant {
+	const char *name;
+	const struct colony_ops *layout;
+};
+
 struct run_ctx {
 	/* in */
-	const struct colony_ops *layout;
+	const struct colony_ops *layout; /* NULL for scenarios with their own variants */
+	const char *variant;
+	const struct options *options;   /* the scenario's own settings */
 	uint64_t n;
 	const char *colony_name;
 	struct sampler *sampler; /* NULL: a timed run, nothing read per iteration */
@@ -28,6 +40,10 @@ struct run_ctx {
 struct scenario {
 	const char *name;
 	const char *summary;
+	/* NULL-terminated names of what --layout chooses between; NULL: the
+	 * colony layouts of layouts/ */
+	const char *const *variants;
+	bool needs_data; /* reads --data FILE; n comes from the file or --n as documented */
 	/* 0 when the run completed; otherwise ctx->status says why. */
 	int (*run)(struct run_ctx *ctx);
 };

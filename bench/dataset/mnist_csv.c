@@ -1,0 +1,183 @@
+/* The MNIST CSV reader and generator (see mnist.h). The reader never holds
+ * more than one line: a line longer than any valid row is refused as soon
+ * as the buffer fills, so a malformed file cannot make it allocate. */
+#include "mnist.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "../io/atomic_file.h"
+
+uint64_t mnist_bytes_read;
+
+static int fail(char *err, size_t err_size, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, err_size, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* The next line into r->buf without its "\n": 1, 0 at a clean end, -1. */
+static int read_line(struct mnist_reader *r, char *err, size_t err_size)
+{
+	if (!fgets(r->buf, sizeof r->buf, r->f)) {
+		if (ferror(r->f))
+			return fail(err, err_size, "%s:%llu: read error: %s", r->path,
+				    (unsigned long long)r->line + 1, strerror(errno));
+		return 0;
+	}
+	r->line++;
+	size_t len = strlen(r->buf);
+	mnist_bytes_read += len;
+	if (r->buf[len - 1] != '\n') {
+		if (len >= sizeof r->buf - 1)
+			return fail(err, err_size, "%s:%llu: line longer than any valid row (%d bytes)",
+				    r->path, (unsigned long long)r->line, MNIST_MAX_LINE);
+		return fail(err, err_size, "%s:%llu: last line has no newline (file cut short?)",
+			    r->path, (unsigned long long)r->line);
+	}
+	r->buf[--len] = '\0';
+	if (len && r->buf[len - 1] == '\r')
+		return fail(err, err_size, "%s:%llu: CRLF line end (expected \\n only)", r->path,
+			    (unsigned long long)r->line);
+	return 1;
+}
+
+static const char *expected_header(void)
+{
+	static char header[16 + 12 * MNIST_PIXELS];
+	if (!header[0]) {
+		char *p = header + sprintf(header, "label");
+		for (int i = 0; i < MNIST_PIXELS; i++)
+			p += sprintf(p, ",pixel%d", i);
+	}
+	return header;
+}
+
+int mnist_open(struct mnist_reader *r, const char *path, char *err, size_t err_size)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		*r = (struct mnist_reader){.path = path};
+		return fail(err, err_size, "%s: %s", path, strerror(errno));
+	}
+	return mnist_attach(r, f, path, err, err_size);
+}
+
+int mnist_attach(struct mnist_reader *r, FILE *f, const char *path, char *err, size_t err_size)
+{
+	*r = (struct mnist_reader){.f = f, .path = path};
+	/* the header is longer than a row's maximum: read it in pieces */
+	const char *want = expected_header();
+	size_t want_len = strlen(want), got = 0;
+	int c;
+	while ((c = getc(r->f)) != EOF && c != '\n') {
+		mnist_bytes_read++;
+		if (got >= want_len || c != want[got]) {
+			mnist_close(r);
+			return fail(err, err_size, "%s:1: not an MNIST header (expected label,pixel0,...,pixel783)",
+				    path);
+		}
+		got++;
+	}
+	if (c == EOF && got == 0) {
+		mnist_close(r);
+		return fail(err, err_size, "%s: empty file (expected a header line)", path);
+	}
+	if (c == EOF || got != want_len) {
+		mnist_close(r);
+		return fail(err, err_size, "%s:1: %s", path,
+			    c == EOF ? "header has no newline" : "header cut short");
+	}
+	mnist_bytes_read++;
+	r->line = 1;
+	return 0;
+}
+
+int mnist_next(struct mnist_reader *r, struct mnist_row *row, char *err, size_t err_size)
+{
+	int rc = read_line(r, err, err_size);
+	if (rc <= 0)
+		return rc;
+	const char *p = r->buf;
+	for (int field = 0; field < MNIST_FIELDS; field++) {
+		unsigned v = 0;
+		int digits = 0;
+		for (; *p >= '0' && *p <= '9'; p++, digits++)
+			if ((v = v * 10 + (unsigned)(*p - '0')) > 255 || digits >= 3)
+				break;
+		unsigned max = field == 0 ? 9 : 255;
+		if (digits && v > max)
+			return fail(err, err_size, "%s:%llu: field %d: value out of range 0-%u",
+				    r->path, (unsigned long long)r->line, field + 1, max);
+		if (!digits || (*p && *p != ','))
+			return fail(err, err_size, "%s:%llu: field %d: not a number 0-%u", r->path,
+				    (unsigned long long)r->line, field + 1, max);
+		if (field == 0)
+			row->label = (uint8_t)v;
+		else
+			row->pixels[field - 1] = (uint8_t)v;
+		if (field < MNIST_FIELDS - 1) {
+			if (!*p)
+				return fail(err, err_size, "%s:%llu: expected %d fields, got %d",
+					    r->path, (unsigned long long)r->line, MNIST_FIELDS,
+					    field + 1);
+			p++;
+		}
+	}
+	if (*p) {
+		int fields = MNIST_FIELDS;
+		for (; *p; p++)
+			fields += *p == ',';
+		return fail(err, err_size, "%s:%llu: expected %d fields, got %d", r->path,
+			    (unsigned long long)r->line, MNIST_FIELDS, fields);
+	}
+	return 1;
+}
+
+void mnist_close(struct mnist_reader *r)
+{
+	if (r->f)
+		fclose(r->f);
+	r->f = NULL;
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+int mnist_generate(const char *path, uint64_t rows, uint64_t seed, char *err, size_t err_size)
+{
+	struct atomic_file af;
+	int rc = atomic_open(&af, path);
+	if (rc)
+		return fail(err, err_size, "%s: %s", path, strerror(-rc));
+	uint64_t s = seed ? seed : 0x9e3779b97f4a7c15ULL;
+	fprintf(af.f, "%s\n", expected_header());
+	for (uint64_t i = 0; i < rows; i++) {
+		/* a blob of ink: like MNIST, about four in five pixels are 0 */
+		int cx = 8 + (int)(xorshift(&s) % 12), cy = 8 + (int)(xorshift(&s) % 12);
+		int radius = 4 + (int)(xorshift(&s) % 5);
+		fprintf(af.f, "%d", (int)(xorshift(&s) % 10));
+		for (int p = 0; p < MNIST_PIXELS; p++) {
+			int dx = p % 28 - cx, dy = p / 28 - cy, d2 = dx * dx + dy * dy;
+			int v = d2 <= radius * radius ? (int)(255 - d2 * 255 / (radius * radius + 1))
+						      : 0;
+			fprintf(af.f, ",%d", v);
+		}
+		fputc('\n', af.f);
+	}
+	if (ferror(af.f)) {
+		atomic_abort(&af);
+		return fail(err, err_size, "%s: write error", path);
+	}
+	rc = atomic_commit(&af);
+	return rc ? fail(err, err_size, "%s: %s", path, strerror(-rc)) : 0;
+}

@@ -1,0 +1,142 @@
+/* The seed's generators: process an MNIST file chunk by chunk, normalising
+ * each chunk's pixels to floats, computing its statistics and writing it to
+ * its own file (atomically). One iteration per chunk. Variants:
+ *   whole    load everything first (memory grows with the file), then process
+ *   chunked  one pass over the stream, one chunk in memory at a time
+ *   reread   the seed's first load_data: re-read from the top for every chunk,
+ *            skipping the rows already done (pandas' skiprows): O(rows²) bytes
+ * Chunk files go to a scratch folder removed at the end of the run. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../layouts/mem.h"
+#include "../dataset/mnist.h"
+#include "../io/atomic_file.h"
+#include "../options.h"
+#include "scenario.h"
+
+static const char *const chunked_variants[] = {"whole", "chunked", "reread", NULL};
+
+/* Rows in the file: its newlines minus the header's. */
+static long count_rows(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	char buf[1 << 16];
+	long lines = 0;
+	ssize_t got;
+	while ((got = read(fd, buf, sizeof buf)) > 0)
+		for (ssize_t i = 0; i < got; i++)
+			lines += buf[i] == '\n';
+	close(fd);
+	return got < 0 ? -1 : lines - 1;
+}
+
+/* Normalise, take statistics, write chunk k whole or not at all. */
+static int process_chunk(const char *dir, uint64_t k, const struct mnist_row *rows, size_t count)
+{
+	size_t floats = count * MNIST_PIXELS;
+	float *norm = mem_alloc(floats * sizeof *norm);
+	if (!norm)
+		return -ENOMEM;
+	double sum = 0;
+	unsigned labels[10] = {0};
+	for (size_t r = 0; r < count; r++) {
+		labels[rows[r].label]++;
+		for (size_t p = 0; p < MNIST_PIXELS; p++)
+			sum += norm[r * MNIST_PIXELS + p] = rows[r].pixels[p] / 255.0f;
+	}
+	char path[4096];
+	struct atomic_file af;
+	snprintf(path, sizeof path, "%s/chunk-%06llu.bin", dir, (unsigned long long)k);
+	int rc = atomic_open(&af, path);
+	if (!rc) {
+		fprintf(af.f, "rows %zu mean %.6f labels", count, sum / (double)floats);
+		for (int l = 0; l < 10; l++)
+			fprintf(af.f, " %u", labels[l]);
+		fputc('\n', af.f);
+		fwrite(norm, sizeof *norm, floats, af.f);
+		rc = atomic_commit(&af);
+	}
+	mem_free(norm, floats * sizeof *norm);
+	return rc;
+}
+
+static int run_chunked(struct run_ctx *ctx)
+{
+	const struct options *o = ctx->options;
+	size_t chunk = o->chunk_rows;
+	long rows = count_rows(o->data_path);
+	char err[512], dir[] = "/tmp/antmem-chunks-XXXXXX";
+	if (rows < 0 || !mkdtemp(dir))
+		return ctx->status = -EIO;
+	ctx->n = ((uint64_t)rows + chunk - 1) / chunk;
+	struct dataset whole = {0};
+	struct chunk_iter it = {0};
+	struct mnist_row *buf = NULL;
+	uint64_t start = now_ns();
+	if (strcmp(ctx->variant, "whole") == 0) {
+		if (dataset_load(&whole, DATASET_ROWS, o->data_path, err, sizeof err))
+			goto out_input_error;
+	} else if (strcmp(ctx->variant, "chunked") == 0) {
+		if (chunk_open(&it, o->data_path, chunk, err, sizeof err))
+			goto out_input_error;
+	} else if (!(buf = mem_alloc(chunk * sizeof *buf))) {
+		ctx->status = -ENOMEM;
+		goto out;
+	}
+	for (uint64_t k = 0; k < ctx->n; k++) {
+		const struct mnist_row *rows_k;
+		long count;
+		if (whole.row_array || strcmp(ctx->variant, "whole") == 0) {
+			rows_k = whole.row_array + k * chunk;
+			count = (long)(whole.rows - k * chunk < chunk ? whole.rows - k * chunk : chunk);
+		} else if (buf) {
+			rows_k = buf;
+			count = chunk_reread(o->data_path, k, chunk, buf, err, sizeof err);
+		} else {
+			rows_k = it.rows;
+			count = chunk_next(&it, err, sizeof err);
+		}
+		if (count < 0)
+			goto out_input_error;
+		if ((ctx->status = process_chunk(dir, k, rows_k, (size_t)count)))
+			goto out;
+		ctx->done = k + 1;
+		if (ctx->sampler)
+			sampler_tick(ctx->sampler, k + 1);
+	}
+	goto out;
+out_input_error:
+	fprintf(stderr, "antmem: %s\n", err);
+	ctx->status = -EIO;
+out:
+	ctx->elapsed_ns = now_ns() - start;
+	if (sample_take(&ctx->final, ctx->done) && !ctx->status)
+		ctx->status = -EIO;
+	dataset_free(&whole);
+	if (it.rows)
+		chunk_close(&it);
+	mem_free(buf, chunk * sizeof *buf);
+	for (uint64_t k = 0; k < ctx->done; k++) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/chunk-%06llu.bin", dir, (unsigned long long)k);
+		unlink(path);
+	}
+	rmdir(dir);
+	if (sample_take(&ctx->after_free, ctx->done) && !ctx->status)
+		ctx->status = -EIO;
+	return ctx->status;
+}
+
+const struct scenario chunked_scenario = {
+	.name = "chunked",
+	.summary = "process --data in chunks of --chunk-rows (the seed's generators)",
+	.variants = chunked_variants,
+	.needs_data = true,
+	.run = run_chunked,
+};

@@ -1,0 +1,233 @@
+/* The MNIST reader, generator, dataset layouts, lazy loader and chunk
+ * iterators: every malformed input named in the issue gets a "file:line"
+ * error; the loader reads once; chunk boundaries are exact and the last
+ * partial chunk is included; re-reading yields the same rows as one pass. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "dataset/mnist.h"
+#include "mem.h"
+
+static char dir[] = "/tmp/antmem-mnist-XXXXXX";
+
+static const char *path_of(const char *name)
+{
+	static char path[256];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return path;
+}
+
+static const char *header(void)
+{
+	static char h[16 + 12 * MNIST_PIXELS];
+	char *p = h + sprintf(h, "label");
+	for (int i = 0; i < MNIST_PIXELS; i++)
+		p += sprintf(p, ",pixel%d", i);
+	return h;
+}
+
+/* A row "label,v,v,...": fields pixels, each v. */
+static void put_row(FILE *f, const char *label, int fields, const char *v, const char *end)
+{
+	fputs(label, f);
+	for (int i = 0; i < fields; i++)
+		fprintf(f, ",%s", v);
+	fputs(end, f);
+}
+
+/* Writes header + one good row + the bad line (given by a callback). */
+static const char *write_file(const char *name, void (*bad)(FILE *))
+{
+	const char *path = path_of(name);
+	FILE *f = fopen(path, "w");
+	fprintf(f, "%s\n", header());
+	put_row(f, "3", MNIST_PIXELS, "0", "\n");
+	if (bad)
+		bad(f);
+	fclose(f);
+	return path;
+}
+
+static void few_fields(FILE *f) { put_row(f, "1", 11, "7", "\n"); }
+static void many_fields(FILE *f) { put_row(f, "1", MNIST_PIXELS + 1, "7", "\n"); }
+static void not_number(FILE *f) { put_row(f, "1", MNIST_PIXELS - 1, "7", ",x7\n"); }
+static void out_of_range(FILE *f) { put_row(f, "1", MNIST_PIXELS, "256", "\n"); }
+static void bad_label(FILE *f) { put_row(f, "12", MNIST_PIXELS, "0", "\n"); }
+static void no_newline(FILE *f) { put_row(f, "1", MNIST_PIXELS, "0", ""); }
+static void crlf(FILE *f) { put_row(f, "1", MNIST_PIXELS, "0", "\r\n"); }
+static void too_long(FILE *f) { put_row(f, "1", 5000, "255", "\n"); }
+static void negative(FILE *f) { put_row(f, "1", MNIST_PIXELS, "-1", "\n"); }
+
+static void expect_error(const char *path, const char *want)
+{
+	struct mnist_reader r;
+	struct mnist_row row;
+	char err[512] = "";
+	int rc = mnist_open(&r, path, err, sizeof err);
+	if (rc == 0)
+		while ((rc = mnist_next(&r, &row, err, sizeof err)) == 1)
+			;
+	mnist_close(&r);
+	CHECK_EQ_INT(rc, -1, "%s must be refused", path);
+	CHECK(strstr(err, want) != NULL, "error '%s' should contain '%s'", err, want);
+	CHECK(strchr(err, '\n') == NULL, "one line: %s", err);
+}
+
+static void test_malformed(void)
+{
+	char want[512];
+	expect_error(path_of("missing.csv"), "missing.csv: No such file or directory");
+	FILE *f = fopen(path_of("empty.csv"), "w");
+	fclose(f);
+	expect_error(path_of("empty.csv"), "empty.csv: empty file");
+	f = fopen(path_of("header.csv"), "w");
+	fputs("label,a,b\n", f);
+	fclose(f);
+	expect_error(path_of("header.csv"), "header.csv:1: not an MNIST header");
+	struct { const char *name; void (*bad)(FILE *); const char *reason; } cases[] = {
+		{"few.csv", few_fields, ":3: expected 785 fields, got 12"},
+		{"many.csv", many_fields, ":3: expected 785 fields, got 786"},
+		{"nan.csv", not_number, ":3: field 785: not a number 0-255"},
+		{"range.csv", out_of_range, ":3: field 2: value out of range 0-255"},
+		{"label.csv", bad_label, ":3: field 1: value out of range 0-9"},
+		{"negative.csv", negative, ":3: field 2: not a number 0-255"},
+		{"nonl.csv", no_newline, ":3: last line has no newline"},
+		{"crlf.csv", crlf, ":3: CRLF line end"},
+		{"long.csv", too_long, ":3: line longer than any valid row (3137 bytes)"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		snprintf(want, sizeof want, "%s%s", cases[i].name, cases[i].reason);
+		expect_error(write_file(cases[i].name, cases[i].bad), want);
+	}
+}
+
+static void test_generate_and_read(void)
+{
+	char err[512];
+	const char *path = path_of("gen.csv");
+	CHECK_EQ_INT(mnist_generate(path, 1001, 7, err, sizeof err), 0, "%s", err);
+	struct mnist_reader r;
+	struct mnist_row row;
+	CHECK_EQ_INT(mnist_open(&r, path, err, sizeof err), 0, "%s", err);
+	int rows = 0, rc, zeros = 0;
+	while ((rc = mnist_next(&r, &row, err, sizeof err)) == 1) {
+		rows++;
+		for (int p = 0; p < MNIST_PIXELS; p++)
+			zeros += row.pixels[p] == 0;
+	}
+	mnist_close(&r);
+	CHECK_EQ_INT(rc, 0, "%s", err);
+	CHECK_EQ_INT(rows, 1001, "every generated row reads back");
+	CHECK(zeros > rows * MNIST_PIXELS * 6 / 10, "mostly ink-free, like MNIST: %d zeros", zeros);
+	CHECK_EQ_INT(mnist_generate(path_of("gen2.csv"), 1001, 7, err, sizeof err), 0, "%s", err);
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "cmp -s %s %s", path, path_of("gen2.csv"));
+	CHECK_EQ_INT(system(cmd), 0, "same seed, same bytes");
+	CHECK_EQ_INT(mnist_generate("/nonexistent/x.csv", 1, 1, err, sizeof err), -1, "bad folder");
+}
+
+static void test_layouts_agree(void)
+{
+	char err[512];
+	const char *path = path_of("gen.csv");
+	struct dataset rows, cols;
+	CHECK_EQ_INT(dataset_load(&rows, DATASET_ROWS, path, err, sizeof err), 0, "%s", err);
+	CHECK_EQ_INT(dataset_load(&cols, DATASET_COLUMNS, path, err, sizeof err), 0, "%s", err);
+	CHECK_EQ_U64(rows.rows, 1001, "rows");
+	CHECK_EQ_U64(cols.rows, 1001, "columns");
+	int differ = 0;
+	for (size_t r = 0; r < rows.rows; r++) {
+		differ += dataset_label(&rows, r) != dataset_label(&cols, r);
+		for (size_t p = 0; p < MNIST_PIXELS; p++)
+			differ += dataset_pixel(&rows, r, p) != dataset_pixel(&cols, r, p);
+	}
+	CHECK_EQ_INT(differ, 0, "rows and columns hold the same data");
+	dataset_free(&rows);
+	dataset_free(&cols);
+	struct dataset bad;
+	CHECK_EQ_INT(dataset_load(&bad, DATASET_ROWS, path_of("crlf.csv"), err, sizeof err), -1,
+		     "a bad file is refused");
+}
+
+static void test_lazy_loader(void)
+{
+	char err[512];
+	size_t before = mem_requested_bytes;
+	uint64_t read_before = mnist_bytes_read;
+	struct data_loader l;
+	CHECK_EQ_INT(loader_init(&l, path_of("gen.csv"), DATASET_ROWS), 0, "init");
+	CHECK(l.cached == NULL && l.loads == 0, "nothing loaded at construction");
+	CHECK_EQ_U64(mnist_bytes_read, read_before, "not a byte read at construction");
+	CHECK(mem_requested_bytes - before < 100, "holds only its path: %zu bytes",
+	      mem_requested_bytes - before);
+	const struct dataset *a = loader_dataset(&l, err, sizeof err);
+	CHECK(a != NULL && a->rows == 1001, "first access loads");
+	uint64_t read_once = mnist_bytes_read - read_before;
+	const struct dataset *b = loader_dataset(&l, err, sizeof err);
+	CHECK(a == b, "later accesses return the same dataset");
+	CHECK_EQ_U64(l.loads, 1, "read once");
+	CHECK_EQ_U64(mnist_bytes_read - read_before, read_once, "no second read");
+	loader_free(&l);
+	CHECK_EQ_U64(mem_requested_bytes, before, "everything freed");
+
+	CHECK_EQ_INT(loader_init(&l, path_of("missing.csv"), DATASET_COLUMNS), 0, "init");
+	CHECK(loader_dataset(&l, err, sizeof err) == NULL, "a missing file fails at first access");
+	CHECK(strstr(err, "missing.csv") != NULL, "naming it: %s", err);
+	loader_free(&l);
+}
+
+static void test_chunks(void)
+{
+	char err[512];
+	const char *path = path_of("gen.csv");
+	struct dataset all;
+	CHECK_EQ_INT(dataset_load(&all, DATASET_ROWS, path, err, sizeof err), 0, "%s", err);
+	struct chunk_iter it;
+	CHECK_EQ_INT(chunk_open(&it, path, 100, err, sizeof err), 0, "%s", err);
+	struct mnist_row again[100];
+	long count, seen = 0, chunks = 0;
+	while ((count = chunk_next(&it, err, sizeof err)) > 0) {
+		CHECK(count == 100 || (chunks == 10 && count == 1), "chunk %ld has %ld rows", chunks,
+		      count);
+		CHECK(memcmp(it.rows, &all.row_array[seen], (size_t)count * sizeof *it.rows) == 0,
+		      "chunk %ld holds rows %ld..", chunks, seen);
+		long re = chunk_reread(path, (size_t)chunks, 100, again, err, sizeof err);
+		CHECK_EQ_INT(re, count, "reread chunk %ld", chunks);
+		CHECK(memcmp(again, it.rows, (size_t)count * sizeof *again) == 0,
+		      "reread chunk %ld holds the same rows", chunks);
+		seen += count;
+		chunks++;
+	}
+	CHECK_EQ_INT(count, 0, "%s", err);
+	CHECK_EQ_INT(seen, 1001, "every row once, the last partial chunk included");
+	CHECK_EQ_INT(chunks, 11, "10 full chunks and 1 of one row");
+	CHECK_EQ_INT(chunk_reread(path, 11, 100, again, err, sizeof err), 0, "past the end: empty");
+	chunk_close(&it);
+	dataset_free(&all);
+	CHECK_EQ_INT(chunk_open(&it, path_of("nonl.csv"), 10, err, sizeof err), 0, "%s", err);
+	CHECK_EQ_INT(chunk_next(&it, err, sizeof err), -1, "an error inside a chunk surfaces");
+	CHECK(strstr(err, "nonl.csv:3:") != NULL, "with its line: %s", err);
+	chunk_close(&it);
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_malformed();
+	test_generate_and_read();
+	test_layouts_agree();
+	test_lazy_loader();
+	test_chunks();
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		return 1;
+	return check_done("test_mnist");
+}
