@@ -158,6 +158,67 @@ class Report(unittest.TestCase):
         self.assertIn("apt-get install gnuplot-nox", p.stderr)
 
 
+class DatasetReport(unittest.TestCase):
+    """dataset_report.py and the lazy/chunked charts on the fixture (lazy: 10
+    processors over 300 rows; chunked: 300 and 600 rows in chunks of 128)."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.res = os.path.join(self.tmp.name, "results")
+        shutil.copytree(os.path.join(ROOT, "tests", "fixtures", "results"), self.res)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def run_report(self):
+        return subprocess.run([sys.executable, script("dataset_report.py"), self.res],
+                              capture_output=True, text=True)
+
+    def test_tables_trace_to_the_csvs(self):
+        p = self.run_report()
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(self.res, "chunked-by-size.csv"), newline="") as f:
+            rows = list(csv.DictReader(f))
+        self.assertEqual([(r["rows"], r["variant"]) for r in rows],
+                         [(n, v) for n in ("300", "600") for v in ("whole", "chunked", "reread")])
+        by = {(r["rows"], r["variant"]): r for r in rows}
+        self.assertEqual(by[("600", "chunked")]["chunks"], "5", "4 full chunks and a partial one")
+        self.assertGreater(int(by[("600", "reread")]["bytes_read"]), 2 * int(by[("600", "chunked")]["bytes_read"]))
+        self.assertGreater(int(by[("600", "whole")]["peak_requested_bytes"]),
+                           int(by[("600", "chunked")]["peak_requested_bytes"]))
+        with open(os.path.join(self.res, "lazy.csv"), newline="") as f:
+            lazy = {r["variant"]: r for r in csv.DictReader(f)}
+        self.assertGreater(int(lazy["eager-rows"]["requested_bytes"]), 4 * int(lazy["lazy-rows"]["requested_bytes"]))
+        with open(os.path.join(self.res, "DATASETS.md")) as f:
+            text = f.read()
+        self.assertIn("| eager-rows | 10 |", text)
+        self.assertIn("the seed's before/after figure", text)
+
+    def test_refuses_incomplete(self):
+        path = os.path.join(self.res, "sizes", "600", "summary", "chunked-reread-jemalloc.csv")
+        with open(path) as f:
+            lines = f.read().splitlines()
+        cells = lines[1].split(",")
+        cells[5] = "0"
+        with open(path, "w") as f:
+            f.write("\n".join([lines[0], ",".join(cells)] + lines[2:]) + "\n")
+        p = self.run_report()
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(f"{path}:2: incomplete run", p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.res, "DATASETS.md")), "nothing written")
+
+    @unittest.skipUnless(shutil.which("gnuplot"), "gnuplot not installed")
+    def test_charts(self):
+        self.assertEqual(self.run_report().returncode, 0)
+        self.assertEqual(subprocess.run([sys.executable, script("report.py"), self.res]).returncode, 0)
+        p = subprocess.run([script("plot-all"), self.res], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        for base in ("lazy-rss", "chunked-rss", "chunked-peak-by-size", "chunked-read-by-size",
+                     "chunked-time-by-size"):
+            with open(os.path.join(self.res, base + ".png"), "rb") as f:
+                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n", base)
+
+
 class Compare(unittest.TestCase):
     """scripts/compare.py against a copy of the fixture with figures changed."""
 

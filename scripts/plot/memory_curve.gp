@@ -4,6 +4,8 @@
 #                         col    column to plot, e.g. "rss_bytes"
 #                         what   y-axis words, e.g. "RSS"
 #                         out    output path; terminal from its extension (.png/.svg)
+#                         xlabel x-axis words (default "ants added (iteration)")
+#                         event  title words (default "while the colony grows")
 # The y axis is MiB above each run's own baseline (iteration 0), so curves
 # start at zero and their slope is bytes per ant.
 set datafile separator ","
@@ -19,8 +21,10 @@ do for [i=1:n] {
   stats word(files, i) using (column(col)) every ::0::0 nooutput
   eval sprintf("base%d = %.0f", i, STATS_min)
 }
-set title sprintf("%s while the colony grows (%s)", what, subtitle) noenhanced
-set xlabel "ants added (iteration)"
+if (!exists("event")) event = "while the colony grows"
+set title sprintf("%s %s (%s)", what, event, subtitle) noenhanced
+if (!exists("xlabel")) xlabel = "ants added (iteration)"
+set xlabel xlabel noenhanced
 set ylabel sprintf("%s above baseline (MiB)", what)
 set format x "%.0s%c"
 set key top left box opaque noenhanced
