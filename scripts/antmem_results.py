@@ -91,3 +91,16 @@ def load(results_dir, scenario, check_curves=True):
         entries.append({"layout": rows[0]["layout"], "allocator": rows[0]["allocator"],
                         "rows": rows, "meta": meta})
     return sorted(entries, key=lambda e: order_key(e["layout"], e["allocator"]))
+
+
+def write_atomic(path, text):
+    """Write text to path whole or not at all: a temporary beside it, renamed."""
+    tmp = os.path.join(os.path.dirname(path) or ".", f".{os.path.basename(path)}.tmp{os.getpid()}")
+    try:
+        with open(tmp, "w") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

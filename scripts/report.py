@@ -12,7 +12,7 @@ import os
 import statistics
 import sys
 
-from antmem_results import ALLOCATOR_ORDER, InputError, load, order_key
+from antmem_results import ALLOCATOR_ORDER, InputError, load, order_key, write_atomic
 
 TABLE_BEGIN = "<!-- results-table:begin (scripts/report.py writes this) -->"
 TABLE_END = "<!-- results-table:end -->"
@@ -59,16 +59,6 @@ def ratio(a, b):
     return "–" if a is None or not b else f"{a / b:.3f}"
 
 
-def write_atomic(path, text):
-    tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.tmp{os.getpid()}")
-    try:
-        with open(tmp, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except OSError:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def csv_cell(v):

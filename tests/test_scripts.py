@@ -23,7 +23,9 @@ def script(name):
     return os.path.join(ROOT, "scripts", name)
 
 
-class Report(unittest.TestCase):
+class FixtureCopy(unittest.TestCase):
+    """A fresh copy of tests/fixtures/results per test, in self.res."""
+
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
         self.res = os.path.join(self.tmp.name, "results")
@@ -32,6 +34,8 @@ class Report(unittest.TestCase):
     def tearDown(self):
         self.tmp.cleanup()
 
+
+class Report(FixtureCopy):
     def report(self, *extra):
         return subprocess.run([sys.executable, script("report.py"), self.res, *extra],
                               capture_output=True, text=True)
@@ -158,17 +162,9 @@ class Report(unittest.TestCase):
         self.assertIn("apt-get install gnuplot-nox", p.stderr)
 
 
-class DatasetReport(unittest.TestCase):
+class DatasetReport(FixtureCopy):
     """dataset_report.py and the lazy/chunked charts on the fixture (lazy: 10
     processors over 300 rows; chunked: 300 and 600 rows in chunks of 128)."""
-
-    def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.res = os.path.join(self.tmp.name, "results")
-        shutil.copytree(os.path.join(ROOT, "tests", "fixtures", "results"), self.res)
-
-    def tearDown(self):
-        self.tmp.cleanup()
 
     def run_report(self):
         return subprocess.run([sys.executable, script("dataset_report.py"), self.res],

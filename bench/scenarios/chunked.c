@@ -116,8 +116,7 @@ out_input_error:
 	ctx->status = -EIO;
 out:
 	ctx->elapsed_ns = now_ns() - start;
-	if (sample_take(&ctx->final, ctx->done) && !ctx->status)
-		ctx->status = -EIO;
+	ctx_sample(ctx, &ctx->final);
 	dataset_free(&whole);
 	if (it.rows)
 		chunk_close(&it);
@@ -128,8 +127,7 @@ out:
 		unlink(path);
 	}
 	rmdir(dir);
-	if (sample_take(&ctx->after_free, ctx->done) && !ctx->status)
-		ctx->status = -EIO;
+	ctx_sample(ctx, &ctx->after_free);
 	return ctx->status;
 }
 

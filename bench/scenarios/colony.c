@@ -41,12 +41,10 @@ static int run_colony(struct run_ctx *ctx)
 		if (workers != ctx->done)
 			ctx->status = -EIO;
 	}
-	if (sample_take(&ctx->final, ctx->done) && !ctx->status)
-		ctx->status = -EIO;
+	ctx_sample(ctx, &ctx->final);
 	ops->destroy(c);
 	alloc_flush_thread_cache();
-	if (sample_take(&ctx->after_free, ctx->done) && !ctx->status)
-		ctx->status = -EIO;
+	ctx_sample(ctx, &ctx->after_free);
 	return ctx->status;
 }
 

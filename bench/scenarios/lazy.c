@@ -66,13 +66,11 @@ static int run_lazy(struct run_ctx *ctx)
 			sampler_tick(ctx->sampler, i + 1);
 	}
 	ctx->elapsed_ns = now_ns() - start;
-	if (sample_take(&ctx->final, ctx->done) && !ctx->status)
-		ctx->status = -EIO;
+	ctx_sample(ctx, &ctx->final);
 	for (uint64_t i = 0; i < created; i++)
 		loader_free(&loaders[i]);
 	mem_free(loaders, ctx->n * sizeof *loaders);
-	if (sample_take(&ctx->after_free, ctx->done) && !ctx->status)
-		ctx->status = -EIO;
+	ctx_sample(ctx, &ctx->after_free);
 	(void)checksum;
 	return ctx->status;
 }

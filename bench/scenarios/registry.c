@@ -1,4 +1,5 @@
 /* The scenario registry: one line per scenario file. */
+#include <errno.h>
 #include <string.h>
 #include <time.h>
 
@@ -19,6 +20,12 @@ const struct scenario *scenario_find(const char *name)
 		if (strcmp((*s)->name, name) == 0)
 			return *s;
 	return NULL;
+}
+
+void ctx_sample(struct run_ctx *ctx, struct sample *s)
+{
+	if (sample_take(s, ctx->done) && !ctx->status)
+		ctx->status = -EIO;
 }
 
 uint64_t now_ns(void)

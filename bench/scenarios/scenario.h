@@ -52,5 +52,8 @@ extern const struct scenario *const scenarios[]; /* NULL-terminated */
 const struct scenario *scenario_find(const char *name);
 
 uint64_t now_ns(void);
+/* A full sample into *s (ctx->final, ctx->after_free); failing to read one
+ * becomes the run's status unless it already has one. */
+void ctx_sample(struct run_ctx *ctx, struct sample *s);
 
 #endif

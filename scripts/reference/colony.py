@@ -24,7 +24,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from antmem_results import CURVE_COLUMNS, SUMMARY_COLUMNS  # noqa: E402
+from antmem_results import CURVE_COLUMNS, SUMMARY_COLUMNS, write_atomic  # noqa: E402
 
 ALLOCATOR = "cpython"
 LAYOUTS = {"py_dict": False, "py_slots": True}  # layout -> uses __slots__
@@ -135,11 +135,6 @@ def run_child(python, mode, slots, n, stride, curve_path):
     return json.loads(proc.stdout)
 
 
-def write_atomic(path, text):
-    tmp = f"{os.path.dirname(path)}/.{os.path.basename(path)}.tmp{os.getpid()}"
-    with open(tmp, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
 
 
 def per_ant(a, b, n):
