@@ -123,7 +123,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	*o = (struct options){
 		.scenario = scenarios[0],
 		.n = DEFAULT_N,
-		.reps = 1,
+		.reps = 5, /* fresh-process repetitions: medians and spread, not one run */
 		.curve_stride = 1,
 		.out_dir = "results",
 		.colony_name = "Tinyopolis",
@@ -223,7 +223,7 @@ void options_usage(FILE *out)
 		"  --scenario NAME     workload to run (default colony; see --list)\n"
 		"  --layout L[,L...]   layouts to measure, or all (default all)\n"
 		"  --n N               iterations: ants to add (default %d, the seed's)\n"
-		"  --reps R            fresh-process repetitions of each run (default 1)\n"
+		"  --reps R            fresh-process repetitions of each run (default 5)\n"
 		"  --curve-stride K    write curve rows only at iterations divisible by K,\n"
 		"                      plus the last (default 1: every change point)\n"
 		"  --out DIR           existing folder for curves/ and summary/ (default results)\n"

@@ -53,7 +53,7 @@ def main():
         return 2
     with tempfile.TemporaryDirectory() as tmp:
         massif_out = os.path.join(tmp, "massif.out")
-        command = [driver, "--no-fork", "-q", "--layout", args.layout, "--n", str(args.n),
+        command = [driver, "--no-fork", "-q", "--reps", "1", "--layout", args.layout, "--n", str(args.n),
                    "--out", tmp]
         valgrind = ["valgrind", "--tool=massif", "--peak-inaccuracy=0", "--time-unit=B",
                     f"--massif-out-file={massif_out}"]

@@ -25,6 +25,9 @@ LAYOUTS = ("dict", "shared_dict", "slots", "soa")
 
 
 def run(*args, **kw):
+    """antmem with one repetition unless the test asks for more (the default is 5)."""
+    if "--reps" not in args:
+        args = ("--reps", "1", *args)
     return subprocess.run([ANTMEM, *args], capture_output=True, text=True, **kw)
 
 
@@ -339,7 +342,7 @@ class Interrupted(unittest.TestCase):
             for name in files_under(out):
                 with open(os.path.join(out, name), "rb") as f:
                     before[name] = f.read()
-            proc = subprocess.Popen([ANTMEM, "--n", "2000000", "--layout", "dict", "--out", out],
+            proc = subprocess.Popen([ANTMEM, "--reps", "1", "--n", "2000000", "--layout", "dict", "--out", out],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                     start_new_session=True)
             time.sleep(1.0)

@@ -31,6 +31,7 @@ int main(void)
 
 	CHECK_EQ_INT(options_parse(&o, 1, (char *[]){"antmem"}, err, sizeof err), 0, "defaults");
 	CHECK_EQ_U64(o.n, 500000, "the seed's colony by default");
+	CHECK_EQ_U64(o.reps, 5, "five fresh-process repetitions by default");
 	CHECK_EQ_U64(o.layout_count, 4, "all layouts by default");
 	CHECK(strcmp(o.colony_name, "Tinyopolis") == 0, "the seed's colony name");
 	CHECK(strcmp(o.scenario->name, "colony") == 0, "colony scenario by default");
