@@ -362,7 +362,7 @@ if __name__ == "__main__":
                                capture_output=True, text=True)
     if "malloc is not this allocator's" in probe.stderr:
         # A sanitizer replaced malloc: runs cannot measure, bad input is still refused.
-        for cls in (GoodRun, OutOfMemory, Interrupted):
+        for cls in (GoodRun, OutOfMemory, Interrupted, DatasetScenarios):
             setattr(sys.modules[__name__], cls.__name__,
                     unittest.skip("malloc replaced (sanitizer build): no measurement")(cls))
     unittest.main(verbosity=2)
