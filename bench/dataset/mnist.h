@@ -28,7 +28,7 @@ struct mnist_reader {
 	FILE *f;
 	const char *path;
 	uint64_t line; /* of the last line read; the header is line 1 */
-	char buf[MNIST_MAX_LINE + 3]; /* the line, "\n", NUL, and one byte to see overlength */
+	char buf[MNIST_MAX_LINE + 3]; /* the longest row, a stray "\r" and the NUL */
 };
 
 /* Open and check the header: 0, or -1 with "path[:line]: reason" in err. */

@@ -20,26 +20,36 @@ static int fail(char *err, size_t err_size, const char *fmt, ...)
 	return -1;
 }
 
-/* The next line into r->buf without its "\n": 1, 0 at a clean end, -1. */
+/* The next line into r->buf without its "\n": 1, 0 at a clean end, -1.
+ * Byte by byte, so a NUL inside a line is seen (fgets would hide it; found
+ * by tests/fuzz/fuzz_mnist.c) and an overlong line stops at the buffer. */
 static int read_line(struct mnist_reader *r, char *err, size_t err_size)
 {
-	if (!fgets(r->buf, sizeof r->buf, r->f)) {
+	size_t len = 0;
+	int c;
+	while ((c = getc_unlocked(r->f)) != EOF) {
+		mnist_bytes_read++;
+		if (c == '\n')
+			break;
+		if (c == '\0')
+			return fail(err, err_size, "%s:%llu: NUL byte in line", r->path,
+				    (unsigned long long)r->line + 1);
+		if (len == MNIST_MAX_LINE + 1) /* room for a '\r' past the longest row */
+			return fail(err, err_size, "%s:%llu: line longer than any valid row (%d bytes)",
+				    r->path, (unsigned long long)r->line + 1, MNIST_MAX_LINE);
+		r->buf[len++] = (char)c;
+	}
+	if (c == EOF) {
 		if (ferror(r->f))
 			return fail(err, err_size, "%s:%llu: read error: %s", r->path,
 				    (unsigned long long)r->line + 1, strerror(errno));
-		return 0;
+		if (len == 0)
+			return 0;
+		return fail(err, err_size, "%s:%llu: last line has no newline (file cut short?)",
+			    r->path, (unsigned long long)r->line + 1);
 	}
 	r->line++;
-	size_t len = strlen(r->buf);
-	mnist_bytes_read += len;
-	if (r->buf[len - 1] != '\n') {
-		if (len >= sizeof r->buf - 1)
-			return fail(err, err_size, "%s:%llu: line longer than any valid row (%d bytes)",
-				    r->path, (unsigned long long)r->line, MNIST_MAX_LINE);
-		return fail(err, err_size, "%s:%llu: last line has no newline (file cut short?)",
-			    r->path, (unsigned long long)r->line);
-	}
-	r->buf[--len] = '\0';
+	r->buf[len] = '\0';
 	if (len && r->buf[len - 1] == '\r')
 		return fail(err, err_size, "%s:%llu: CRLF line end (expected \\n only)", r->path,
 			    (unsigned long long)r->line);
