@@ -98,7 +98,7 @@ def compare_time(base, new):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("baseline")
     parser.add_argument("new")
     parser.add_argument("-t", "--threshold", type=float, default=2.0,

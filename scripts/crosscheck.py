@@ -34,7 +34,7 @@ def peak_heap_bytes(massif_out):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build", default="build", help="build folder (default build)")
     parser.add_argument("--layout", default="dict", help="layout to check (default dict)")
     parser.add_argument("--n", type=int, default=200000, help="ants (default 200000)")

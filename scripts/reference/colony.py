@@ -194,7 +194,7 @@ def positive(text):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=positive, default=500000, help="ants (default 500000)")
     parser.add_argument("--reps", type=positive, default=5, help="repetitions (default 5)")
     parser.add_argument("--curve-stride", type=positive, default=1, help="curve rows every K iterations")
