@@ -145,13 +145,14 @@ class Report(FixtureCopy):
         self.assertEqual(self.report().returncode, 0)
         p = subprocess.run([script("plot-all"), self.res], capture_output=True, text=True)
         self.assertEqual(p.returncode, 0, p.stderr)
-        for base in ("colony-rss", "colony-allocated", "colony-bytes-per-ant", "colony-allocators"):
+        for base in ("colony-rss", "colony-allocated", "colony-bytes-per-ant", "colony-allocators",
+                     "colony-heap-vs-rss-dict", "colony-heap-vs-rss-soa"):
             with open(os.path.join(self.res, base + ".png"), "rb") as f:
                 self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
             with open(os.path.join(self.res, base + ".svg")) as f:
                 svg = f.read()
             self.assertIn("<svg", svg)
-            self.assertIn("dict", svg)
+            self.assertIn("soa" if base.endswith("soa") else "dict", svg)
         self.assertFalse([n for n in os.listdir(self.res) if ".tmp" in n], "no temporaries")
 
     def test_plot_without_gnuplot_names_the_package(self):
