@@ -47,6 +47,11 @@ void alloc_stats_read(struct alloc_stats *out)
 	out->metadata_bytes = MEASURE_NONE;
 }
 
+void alloc_purge(void)
+{
+	malloc_trim(0); /* releases free memory at the top and inside the heap */
+}
+
 void alloc_flush_thread_cache(void)
 {
 	malloc_trim(0); /* also empties tcache-held chunks back into bins */

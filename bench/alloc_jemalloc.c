@@ -79,6 +79,11 @@ void alloc_stats_read(struct alloc_stats *out)
 	out->metadata_bytes = read_stat(mib_metadata);
 }
 
+void alloc_purge(void)
+{
+	mallctl("arena.4096.purge", NULL, NULL, NULL, 0); /* 4096: MALLCTL_ARENAS_ALL */
+}
+
 void alloc_flush_thread_cache(void)
 {
 	mallctl("thread.tcache.flush", NULL, NULL, NULL, 0);

@@ -48,6 +48,11 @@ void alloc_stats_read(struct alloc_stats *out)
 	out->metadata_bytes = MEASURE_NONE;
 }
 
+void alloc_purge(void)
+{
+	mi_collect(true); /* force: free segments go back to the OS */
+}
+
 void alloc_flush_thread_cache(void)
 {
 	mi_collect(true);

@@ -33,5 +33,8 @@ uint64_t alloc_thread_activity(void);
 void alloc_stats_read(struct alloc_stats *out);
 /* Hand cached free blocks back so the next figures are exact (tcache). */
 void alloc_flush_thread_cache(void);
+/* Return free pages to the kernel now instead of after the allocator's
+ * decay: what RSS looks like once "memory returned" really is returned. */
+void alloc_purge(void);
 
 #endif

@@ -98,6 +98,7 @@ static int child_main(const struct options *o, const struct variant *v, bool sam
 		return EXIT_RUN_FAILED;
 	}
 	mem_track_usable = sampled; /* a few ns per allocation: not in timed runs */
+	bool hwm_reset = rss_hwm_reset() == 0; /* peaks of this run only, where the kernel allows */
 	if (sampled) {
 		int rc = atomic_open(&curve, curve_path);
 		if (rc) {
@@ -115,13 +116,19 @@ static int child_main(const struct options *o, const struct variant *v, bool sam
 	}
 
 	o->scenario->run(&ctx);
-	r.status = ctx.status;
 	r.done = ctx.done;
 	r.elapsed_ns = ctx.elapsed_ns;
 	r.n = ctx.n;
 	r.traverse_ns = ctx.traverse_ns;
 	r.final = ctx.final;
-	r.after_free = ctx.after_free;
+	/* Everything is freed: how much the process gives back, before and after
+	 * asking the allocator to return free pages now rather than after decay. */
+	alloc_flush_thread_cache();
+	ctx_sample(&ctx, &r.after_free);
+	alloc_purge();
+	ctx_sample(&ctx, &r.after_purge);
+	r.hwm_bytes = hwm_reset ? ctx.final_hwm_bytes : MEASURE_NONE;
+	r.status = ctx.status;
 	r.peak = ctx.final;
 	r.complete = ctx.status == 0 && ctx.done == ctx.n; /* a scenario may set n from its input */
 	if (sampled) {

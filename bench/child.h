@@ -15,7 +15,10 @@ struct run_result {
 	int status;    /* the layout's status that stopped the loop, 0 if none */
 	bool complete; /* all n iterations done and every figure read */
 	uint64_t n, done, elapsed_ns, traverse_ns, curve_rows;
-	struct sample baseline, final, peak, after_free;
+	struct sample baseline, final, peak;
+	struct sample after_free;  /* the scenario freed everything, thread cache flushed */
+	struct sample after_purge; /* then the allocator returned free pages (alloc_purge) */
+	uint64_t hwm_bytes; /* kernel RSS high-water mark at the loop's end, reset before the baseline */
 };
 
 /* Runs scenario o->scenario for layout in a child. sampled: sample every

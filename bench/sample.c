@@ -4,6 +4,7 @@
  * figures it reads. */
 #include "sample.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -41,6 +42,31 @@ static int take_cheap(struct sample *s, uint64_t iteration)
 	s->bytes_read = mnist_bytes_read;
 	s->rss_bytes = rss_bytes_now();
 	return s->rss_bytes ? 0 : -1;
+}
+
+int rss_hwm_reset(void)
+{
+	int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int rc = write(fd, "5", 1) == 1 ? 0 : -errno;
+	close(fd);
+	return rc;
+}
+
+uint64_t rss_hwm_bytes(void)
+{
+	char buf[4096];
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	ssize_t len = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+	if (fd >= 0)
+		close(fd);
+	if (len <= 0)
+		return MEASURE_NONE;
+	buf[len] = '\0';
+	const char *p = strstr(buf, "VmHWM:");
+	unsigned long long kib;
+	return p && sscanf(p, "VmHWM: %llu kB", &kib) == 1 ? kib * 1024 : MEASURE_NONE;
 }
 
 int sample_take(struct sample *s, uint64_t iteration)

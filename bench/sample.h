@@ -65,5 +65,9 @@ int sample_write_row(FILE *out, const struct sample *s);
 
 /* The process's resident set, in bytes; 0 when /proc cannot be read. */
 uint64_t rss_bytes_now(void);
+/* Reset the kernel's RSS high-water mark (/proc/self/clear_refs, 5): 0 or -errno. */
+int rss_hwm_reset(void);
+/* The kernel's RSS high-water mark (VmHWM) in bytes, MEASURE_NONE if unreadable. */
+uint64_t rss_hwm_bytes(void);
 
 #endif

@@ -23,7 +23,8 @@ static const char summary_header[] =
 	"bytes_per_ant_usable,bytes_per_ant_active,"
 	"peak_rss_bytes,baseline_rss_bytes,final_rss_bytes,baseline_allocated_bytes,"
 	"final_allocated_bytes,final_requested_bytes,unsampled_final_allocated_bytes,"
-	"unsampled_bytes_per_ant_rss,after_free_allocated_bytes,curve_rows,curve_file\n";
+	"unsampled_bytes_per_ant_rss,after_free_allocated_bytes,after_free_rss_bytes,"
+	"after_purge_rss_bytes,peak_rss_hwm_bytes,curve_rows,curve_file\n";
 
 /* (after - before) / count, as a CSV cell: empty when not measured. */
 static void per_ant(FILE *f, uint64_t before, uint64_t after, uint64_t count)
@@ -69,6 +70,9 @@ static void write_row(FILE *f, const struct options *o, const struct variant *v,
 	cell(f, t->final.allocated_bytes);
 	per_ant(f, t->baseline.rss_bytes, t->final.rss_bytes, t->done);
 	cell(f, s->after_free.allocated_bytes);
+	cell(f, s->after_free.rss_bytes);
+	cell(f, s->after_purge.rss_bytes);
+	cell(f, s->hwm_bytes);
 	fprintf(f, "%llu,%s\n", (unsigned long long)s->curve_rows, r->curve_file);
 }
 

@@ -13,7 +13,8 @@ SUMMARY_COLUMNS = [
     "bytes_per_ant_requested", "bytes_per_ant_usable", "bytes_per_ant_active", "peak_rss_bytes", "baseline_rss_bytes", "final_rss_bytes",
     "baseline_allocated_bytes", "final_allocated_bytes", "final_requested_bytes",
     "unsampled_final_allocated_bytes", "unsampled_bytes_per_ant_rss",
-    "after_free_allocated_bytes", "curve_rows", "curve_file"]
+    "after_free_allocated_bytes", "after_free_rss_bytes", "after_purge_rss_bytes",
+    "peak_rss_hwm_bytes", "curve_rows", "curve_file"]
 CURVE_COLUMNS = ["iteration", "rss_bytes", "requested_bytes", "usable_bytes", "allocated_bytes",
                  "active_bytes", "resident_bytes", "mapped_bytes", "metadata_bytes", "bytes_read"]
 CURVE_HEADER = ",".join(CURVE_COLUMNS)

@@ -112,6 +112,21 @@ class GoodRun(unittest.TestCase):
             for r in rows:
                 self.assertEqual(r["bytes_per_ant_usable"], r["bytes_per_ant_allocated"], layout)
 
+    def test_clean_windows(self):
+        """The kernel's high-water mark, reset before the baseline, agrees with the
+        sampler's peak; purging after the colony is freed gives pages back."""
+        page = os.sysconf("SC_PAGE_SIZE")
+        for layout, rows in self.summaries.items():
+            for r in rows:
+                peak, hwm = int(r["peak_rss_bytes"]), int(r["peak_rss_hwm_bytes"])
+                self.assertGreaterEqual(hwm, peak - page, layout)
+                self.assertLess(hwm - peak, peak // 100, f"{layout}: kernel and sampler peaks within 1 %")
+                self.assertLessEqual(int(r["after_purge_rss_bytes"]), int(r["after_free_rss_bytes"]) + page)
+        dict_run = self.summaries["dict"][0]
+        grown = int(dict_run["final_rss_bytes"]) - int(dict_run["baseline_rss_bytes"])
+        self.assertLess(int(dict_run["after_purge_rss_bytes"]) - int(dict_run["baseline_rss_bytes"]),
+                        grown // 2, "purged: most of dict's pages went back to the kernel")
+
     def test_traversal_timed(self):
         for layout, rows in self.summaries.items():
             self.assertGreater(float(rows[0]["traverse_ns_per_ant"]), 0, layout)

@@ -116,7 +116,7 @@ out_input_error:
 	ctx->status = -EIO;
 out:
 	ctx->elapsed_ns = now_ns() - start;
-	ctx_sample(ctx, &ctx->final);
+	ctx_final(ctx);
 	dataset_free(&whole);
 	if (it.rows)
 		chunk_close(&it);
@@ -127,7 +127,6 @@ out:
 		unlink(path);
 	}
 	rmdir(dir);
-	ctx_sample(ctx, &ctx->after_free);
 	return ctx->status;
 }
 

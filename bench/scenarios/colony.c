@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../alloc_stats.h"
 #include "scenario.h"
 #include "worker_id.h"
 
@@ -41,10 +40,8 @@ static int run_colony(struct run_ctx *ctx)
 		if (workers != ctx->done)
 			ctx->status = -EIO;
 	}
-	ctx_sample(ctx, &ctx->final);
+	ctx_final(ctx);
 	ops->destroy(c);
-	alloc_flush_thread_cache();
-	ctx_sample(ctx, &ctx->after_free);
 	return ctx->status;
 }
 

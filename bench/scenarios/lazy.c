@@ -66,11 +66,10 @@ static int run_lazy(struct run_ctx *ctx)
 			sampler_tick(ctx->sampler, i + 1);
 	}
 	ctx->elapsed_ns = now_ns() - start;
-	ctx_sample(ctx, &ctx->final);
+	ctx_final(ctx);
 	for (uint64_t i = 0; i < created; i++)
 		loader_free(&loaders[i]);
 	mem_free(loaders, ctx->n * sizeof *loaders);
-	ctx_sample(ctx, &ctx->after_free);
 	(void)checksum;
 	return ctx->status;
 }

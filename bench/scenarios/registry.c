@@ -28,6 +28,12 @@ void ctx_sample(struct run_ctx *ctx, struct sample *s)
 		ctx->status = -EIO;
 }
 
+void ctx_final(struct run_ctx *ctx)
+{
+	ctx_sample(ctx, &ctx->final);
+	ctx->final_hwm_bytes = rss_hwm_bytes();
+}
+
 uint64_t now_ns(void)
 {
 	struct timespec t;

@@ -33,8 +33,8 @@ struct run_ctx {
 	int status;               /* 0, or the layout's status that stopped the loop */
 	uint64_t elapsed_ns;      /* the measured loop alone */
 	uint64_t traverse_ns;     /* one visit of every ant afterwards, 0 if not done */
-	struct sample final;      /* after the loop, before cleanup */
-	struct sample after_free; /* after destroying, thread cache flushed */
+	struct sample final;      /* after the loop, before cleanup (which run() does) */
+	uint64_t final_hwm_bytes; /* the kernel's RSS high-water mark then */
 };
 
 struct scenario {
@@ -52,8 +52,11 @@ extern const struct scenario *const scenarios[]; /* NULL-terminated */
 const struct scenario *scenario_find(const char *name);
 
 uint64_t now_ns(void);
-/* A full sample into *s (ctx->final, ctx->after_free); failing to read one
- * becomes the run's status unless it already has one. */
+/* A full sample into *s; failing to read one becomes the run's status
+ * unless it already has one. */
 void ctx_sample(struct run_ctx *ctx, struct sample *s);
+/* ctx->final and the kernel's high-water mark, at the end of the loop, while
+ * everything is still allocated (the kernel updates the mark lazily). */
+void ctx_final(struct run_ctx *ctx);
 
 #endif
