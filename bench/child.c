@@ -60,6 +60,21 @@ static int limit_address_space(uint64_t extra)
 	return setrlimit(RLIMIT_AS, &rl);
 }
 
+/* Reads up to len bytes, retrying short reads; returns how many arrived. */
+static size_t read_all(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+	while (got < len) {
+		ssize_t r = read(fd, (char *)buf + got, len - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	return got;
+}
+
 static bool write_all(int fd, const void *buf, size_t len)
 {
 	for (const char *p = buf; len;) {
@@ -166,9 +181,9 @@ int run_in_child(const struct options *o, const struct variant *v, bool sampled,
 		 * result (a few hundred bytes) fits the pipe's buffer. */
 		int status = child_main(o, v, sampled, curve_path, fds[1]);
 		close(fds[1]);
-		ssize_t got = read(fds[0], out, sizeof *out);
+		size_t got = read_all(fds[0], out, sizeof *out);
 		close(fds[0]);
-		if (status != EXIT_OK || got != (ssize_t)sizeof *out) {
+		if (status != EXIT_OK || got != sizeof *out) {
 			snprintf(err, err_size, "%s run failed", v->name);
 			return -1;
 		}
@@ -186,15 +201,7 @@ int run_in_child(const struct options *o, const struct variant *v, bool sampled,
 		_exit(child_main(o, v, sampled, curve_path, fds[1]));
 	}
 	close(fds[1]);
-	size_t got = 0;
-	while (got < sizeof *out) {
-		ssize_t r = read(fds[0], (char *)out + got, sizeof *out - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
+	size_t got = read_all(fds[0], out, sizeof *out);
 	close(fds[0]);
 	int wstatus;
 	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)

@@ -91,9 +91,9 @@ int sample_next(struct sample *s, const struct sample *prev, uint64_t iteration)
 bool sample_differs(const struct sample *a, const struct sample *b)
 {
 #define SAMPLE_DIFFERS(f) \
-	if (strcmp(#f, "iteration") != 0 && a->f != b->f) \
+	if (a->f != b->f) \
 		return true;
-	SAMPLE_FIELDS(SAMPLE_DIFFERS)
+	SAMPLE_MEASURES(SAMPLE_DIFFERS)
 #undef SAMPLE_DIFFERS
 	return false;
 }

@@ -22,8 +22,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define SAMPLE_FIELDS(X)   \
-	X(iteration)       \
+#define SAMPLE_FIELDS(X) X(iteration) SAMPLE_MEASURES(X)
+/* Everything but the iteration: what sample_differs compares. */
+#define SAMPLE_MEASURES(X) \
 	X(rss_bytes)       \
 	X(requested_bytes) \
 	X(usable_bytes)    \

@@ -82,17 +82,6 @@ static uint64_t xorshift(uint64_t *s)
 	return *s;
 }
 
-struct role_count {
-	uint64_t workers;
-};
-
-static int count_worker(const struct ant_view *ant, void *arg)
-{
-	struct role_count *rc = arg;
-	rc->workers += strv_eq(ant->role, "Worker");
-	return 0;
-}
-
 static void run_case(gb_state *st, void *arg)
 {
 	const struct bench_case *bc = arg;
@@ -133,13 +122,12 @@ static void run_case(gb_state *st, void *arg)
 		break;
 	case OP_DISTRIBUTE_WORK: {
 		items_per_iteration = (int64_t)n;
-		struct role_count rc = {0};
+		uint64_t workers = 0;
 		while (gb_keep_running(st)) {
-			rc.workers = 0;
-			ops->visit(c, count_worker, &rc);
-			gb_do_not_optimize(&rc);
+			workers = distribute_work(ops, c);
+			gb_do_not_optimize(&workers);
 		}
-		if (rc.workers != n)
+		if (workers != n)
 			gb_skip_with_error(st, "distribute_work: a worker went missing");
 		break;
 	}

@@ -75,14 +75,17 @@ static int run_chunked(struct run_ctx *ctx)
 	if (rows < 0 || !mkdtemp(dir))
 		return ctx->status = -EIO;
 	ctx->n = ((uint64_t)rows + chunk - 1) / chunk;
+	enum { WHOLE, CHUNKED, REREAD } how = strcmp(ctx->variant, "whole") == 0     ? WHOLE
+					   : strcmp(ctx->variant, "chunked") == 0 ? CHUNKED
+										  : REREAD;
 	struct dataset whole = {0};
 	struct chunk_iter it = {0};
 	struct mnist_row *buf = NULL;
 	uint64_t start = now_ns();
-	if (strcmp(ctx->variant, "whole") == 0) {
+	if (how == WHOLE) {
 		if (dataset_load(&whole, DATASET_ROWS, o->data_path, err, sizeof err))
 			goto out_input_error;
-	} else if (strcmp(ctx->variant, "chunked") == 0) {
+	} else if (how == CHUNKED) {
 		if (chunk_open(&it, o->data_path, chunk, err, sizeof err))
 			goto out_input_error;
 	} else if (!(buf = mem_alloc(chunk * sizeof *buf))) {
@@ -92,15 +95,15 @@ static int run_chunked(struct run_ctx *ctx)
 	for (uint64_t k = 0; k < ctx->n; k++) {
 		const struct mnist_row *rows_k;
 		long count;
-		if (whole.row_array || strcmp(ctx->variant, "whole") == 0) {
+		if (how == WHOLE) {
 			rows_k = whole.row_array + k * chunk;
 			count = (long)(whole.rows - k * chunk < chunk ? whole.rows - k * chunk : chunk);
-		} else if (buf) {
-			rows_k = buf;
-			count = chunk_reread(o->data_path, k, chunk, buf, err, sizeof err);
-		} else {
+		} else if (how == CHUNKED) {
 			rows_k = it.rows;
 			count = chunk_next(&it, err, sizeof err);
+		} else {
+			rows_k = buf;
+			count = chunk_reread(o->data_path, k, chunk, buf, err, sizeof err);
 		}
 		if (count < 0)
 			goto out_input_error;

@@ -7,13 +7,6 @@
 #include "scenario.h"
 #include "worker_id.h"
 
-/* The seed's distribute_work: visit every ant and read its role. */
-static int count_worker(const struct ant_view *ant, void *arg)
-{
-	*(uint64_t *)arg += strv_eq(ant->role, "Worker");
-	return 0;
-}
-
 static int run_colony(struct run_ctx *ctx)
 {
 	const struct colony_ops *ops = ctx->layout;
@@ -33,9 +26,8 @@ static int run_colony(struct run_ctx *ctx)
 	}
 	ctx->elapsed_ns = now_ns() - start;
 	if (!ctx->status) {
-		uint64_t workers = 0;
 		start = now_ns();
-		ops->visit(c, count_worker, &workers);
+		uint64_t workers = distribute_work(ops, c);
 		ctx->traverse_ns = now_ns() - start;
 		if (workers != ctx->done)
 			ctx->status = -EIO;
