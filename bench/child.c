@@ -143,6 +143,8 @@ static int child_main(const struct options *o, const struct variant *v, bool sam
 	alloc_purge();
 	ctx_sample(&ctx, &r.after_purge);
 	r.hwm_bytes = hwm_reset ? ctx.final_hwm_bytes : MEASURE_NONE;
+	r.account = ctx.account;
+	r.accounted = ctx.accounted;
 	r.status = ctx.status;
 	r.peak = ctx.final;
 	r.complete = ctx.status == 0 && ctx.done == ctx.n; /* a scenario may set n from its input */

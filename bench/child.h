@@ -19,6 +19,8 @@ struct run_result {
 	struct sample after_free;  /* the scenario freed everything, thread cache flushed */
 	struct sample after_purge; /* then the allocator returned free pages (alloc_purge) */
 	uint64_t hwm_bytes; /* kernel RSS high-water mark at the loop's end, reset before the baseline */
+	struct byte_account account; /* the colony's bytes by kind, if accounted */
+	bool accounted;
 };
 
 /* Runs scenario o->scenario for layout in a child. sampled: sample every

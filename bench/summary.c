@@ -20,7 +20,9 @@ static const char summary_header[] =
 	"scenario,layout,allocator,repetition,n,complete,ants_done,elapsed_ns,"
 	"sampled_elapsed_ns,ns_per_ant,traverse_ns_per_ant,sampling_overhead_ratio,"
 	"bytes_per_ant_rss,bytes_per_ant_allocated,bytes_per_ant_requested,"
-	"bytes_per_ant_usable,bytes_per_ant_active,"
+	"bytes_per_ant_usable,bytes_per_ant_active,bytes_per_ant_metadata,"
+	"bytes_per_ant_payload,bytes_per_ant_headers,bytes_per_ant_table_slack,"
+	"bytes_per_ant_growth_slack,bytes_per_ant_growth_untouched,"
 	"peak_rss_bytes,baseline_rss_bytes,final_rss_bytes,baseline_allocated_bytes,"
 	"final_allocated_bytes,final_requested_bytes,unsampled_final_allocated_bytes,"
 	"unsampled_bytes_per_ant_rss,after_free_allocated_bytes,after_free_rss_bytes,"
@@ -62,6 +64,14 @@ static void write_row(FILE *f, const struct options *o, const struct variant *v,
 	per_ant(f, s->baseline.requested_bytes, s->final.requested_bytes, s->done);
 	per_ant(f, s->baseline.usable_bytes, s->final.usable_bytes, s->done);
 	per_ant(f, s->baseline.active_bytes, s->final.active_bytes, s->done);
+	per_ant(f, s->baseline.metadata_bytes, s->final.metadata_bytes, s->done);
+	const struct byte_account *a = &s->account;
+	uint64_t none = MEASURE_NONE;
+	per_ant(f, 0, s->accounted ? a->payload_bytes : none, s->done);
+	per_ant(f, 0, s->accounted ? a->header_bytes : none, s->done);
+	per_ant(f, 0, s->accounted ? a->table_slack_bytes : none, s->done);
+	per_ant(f, 0, s->accounted ? a->growth_slack_bytes : none, s->done);
+	per_ant(f, 0, s->accounted ? a->growth_untouched_bytes : none, s->done);
 	fprintf(f, "%llu,%llu,%llu,", (unsigned long long)s->peak.rss_bytes,
 		(unsigned long long)s->baseline.rss_bytes, (unsigned long long)s->final.rss_bytes);
 	cell(f, s->baseline.allocated_bytes);

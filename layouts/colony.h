@@ -14,6 +14,7 @@
 #define ANTMEM_WARN_UNUSED __attribute__((warn_unused_result))
 
 struct colony; /* opaque: each layout defines its own */
+struct byte_account; /* account.h */
 
 struct strv {
 	const char *ptr;
@@ -62,6 +63,9 @@ struct colony_ops {
 	 * -ENOMEM or -ENOSPC */
 	int (*set)(struct colony *c, size_t i, const char *attr, const char *value);
 	int (*visit)(const struct colony *c, ant_visitor fn, void *arg);
+	/* Adds every byte the colony requested to *out, sorted by kind
+	 * (account.h); the kinds sum to what it holds through mem.h. */
+	void (*account)(const struct colony *c, struct byte_account *out);
 	void (*destroy)(struct colony *c); /* NULL-safe */
 };
 

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "account.h"
 #include "colony.h"
 #include "intern.h"
 #include "mem.h"
@@ -243,6 +244,35 @@ static int dict_visit(const struct colony *c, ant_visitor fn, void *arg)
 	return 0;
 }
 
+/* Empty slots are table slack; a used slot's hash and key are structure, its
+ * value a reference (role, colony: payload) or a pointer to the ant's own
+ * string (structure, the string's characters payload). */
+static void dict_account(const struct colony *c, struct byte_account *a)
+{
+	a->header_bytes += sizeof *c + c->count * sizeof *c->ants;
+	account_array_tail(a, c->ants, c->count, c->capacity, sizeof *c->ants);
+	for (size_t i = 0; i < c->count; i++) {
+		const struct ant_dict *d = c->ants[i];
+		a->header_bytes += sizeof *d;
+		for (size_t s = 0; s <= d->mask; s++) {
+			const struct entry *e = &d->table[s];
+			if (!e->key) {
+				a->table_slack_bytes += sizeof *e;
+				continue;
+			}
+			a->header_bytes += sizeof e->hash + sizeof e->key;
+			if (attr_value_is_shared(e->key)) {
+				a->payload_bytes += sizeof e->value;
+			} else {
+				a->header_bytes += sizeof e->value;
+				account_owned_string(a, e->value);
+			}
+		}
+	}
+	intern_account(&c->keys, a, false);
+	intern_account(&c->values, a, true);
+}
+
 static void dict_destroy(struct colony *c)
 {
 	if (!c)
@@ -266,5 +296,6 @@ const struct colony_ops dict_ops = {
 	.get = dict_get,
 	.set = dict_set,
 	.visit = dict_visit,
+	.account = dict_account,
 	.destroy = dict_destroy,
 };

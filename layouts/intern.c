@@ -42,3 +42,15 @@ void intern_clear(struct intern_pool *pool)
 	mem_free(pool->entries, pool->capacity * sizeof *pool->entries);
 	*pool = (struct intern_pool){0};
 }
+
+void intern_account(const struct intern_pool *pool, struct byte_account *a, bool strings_are_payload)
+{
+	a->header_bytes += pool->count * sizeof *pool->entries;
+	account_array_tail(a, pool->entries, pool->count, pool->capacity, sizeof *pool->entries);
+	for (size_t i = 0; i < pool->count; i++) {
+		if (strings_are_payload)
+			account_owned_string(a, pool->entries[i].ptr);
+		else
+			a->header_bytes += pool->entries[i].len + 1;
+	}
+}

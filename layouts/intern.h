@@ -5,9 +5,11 @@
 #ifndef ANTMEM_INTERN_H
 #define ANTMEM_INTERN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "account.h"
 #include "colony.h"
 
 /* uint8_t codes in soa.c: a role or colony column with more distinct values
@@ -24,5 +26,8 @@ int intern_code(struct intern_pool *pool, const char *s) __attribute__((warn_unu
 const char *intern_str(const struct intern_pool *pool, int code);
 struct strv intern_view(const struct intern_pool *pool, int code);
 void intern_clear(struct intern_pool *pool);
+/* The pool's bytes into *a: its strings' characters as payload when they are
+ * values (role, colony name), as headers when they are attribute names. */
+void intern_account(const struct intern_pool *pool, struct byte_account *a, bool strings_are_payload);
 
 #endif

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "account.h"
 #include "colony.h"
 #include "intern.h"
 #include "mem.h"
@@ -194,6 +195,30 @@ static int shared_visit(const struct colony *c, ant_visitor fn, void *arg)
 	return 0;
 }
 
+/* An ant's unset values (5 slots for 3 attributes) are table slack: the
+ * split table's price for accepting new attributes. */
+static void shared_account(const struct colony *c, struct byte_account *a)
+{
+	a->header_bytes += sizeof *c + c->count * sizeof *c->ants;
+	account_array_tail(a, c->ants, c->count, c->capacity, sizeof *c->ants);
+	for (size_t i = 0; i < c->count; i++) {
+		const struct ant_values *v = c->ants[i];
+		a->header_bytes += sizeof *v;
+		for (size_t k = 0; k < v->capacity; k++) {
+			if (!v->values[k]) {
+				a->table_slack_bytes += sizeof v->values[k];
+			} else if (attr_value_is_shared(intern_str(&c->keys, (int)k))) {
+				a->payload_bytes += sizeof v->values[k];
+			} else {
+				a->header_bytes += sizeof v->values[k];
+				account_owned_string(a, v->values[k]);
+			}
+		}
+	}
+	intern_account(&c->keys, a, false);
+	intern_account(&c->values, a, true);
+}
+
 static void shared_destroy(struct colony *c)
 {
 	if (!c)
@@ -217,5 +242,6 @@ const struct colony_ops shared_dict_ops = {
 	.get = shared_get,
 	.set = shared_set,
 	.visit = shared_visit,
+	.account = shared_account,
 	.destroy = shared_destroy,
 };

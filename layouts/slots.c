@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "account.h"
 #include "colony.h"
 #include "intern.h"
 #include "mem.h"
@@ -141,6 +142,21 @@ static int slots_visit(const struct colony *c, ant_visitor fn, void *arg)
 	return 0;
 }
 
+/* The role and colony fields are the references (payload); the worker_id
+ * field points at the ant's own string (structure). */
+static void slots_account(const struct colony *c, struct byte_account *a)
+{
+	a->header_bytes += sizeof *c + c->count * sizeof *c->ants;
+	account_array_tail(a, c->ants, c->count, c->capacity, sizeof *c->ants);
+	for (size_t i = 0; i < c->count; i++) {
+		const struct ant_slots *s = c->ants[i];
+		a->payload_bytes += sizeof s->role + sizeof s->colony;
+		a->header_bytes += sizeof s->worker_id;
+		account_owned_string(a, s->worker_id);
+	}
+	intern_account(&c->values, a, true);
+}
+
 static void slots_destroy(struct colony *c)
 {
 	if (!c)
@@ -162,5 +178,6 @@ const struct colony_ops slots_ops = {
 	.get = slots_get,
 	.set = slots_set,
 	.visit = slots_visit,
+	.account = slots_account,
 	.destroy = slots_destroy,
 };

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "account.h"
 #include "colony.h"
 #include "intern.h"
 #include "mem.h"
@@ -164,6 +165,19 @@ static int soa_visit(const struct colony *c, ant_visitor fn, void *arg)
 	return 0;
 }
 
+/* Id bytes and the two code columns are payload; the offsets that cut the
+ * id bytes into ids are structure. Every column has its own growth slack. */
+static void soa_account(const struct colony *c, struct byte_account *a)
+{
+	a->header_bytes += sizeof *c + c->count * sizeof *c->id_end;
+	a->payload_bytes += c->id_bytes_len + c->count * (sizeof *c->role + sizeof *c->colony);
+	account_array_tail(a, c->id_bytes, c->id_bytes_len, c->id_bytes_cap, 1);
+	account_array_tail(a, c->id_end, c->count, c->id_end_cap, sizeof *c->id_end);
+	account_array_tail(a, c->role, c->count, c->role_cap, sizeof *c->role);
+	account_array_tail(a, c->colony, c->count, c->colony_cap, sizeof *c->colony);
+	intern_account(&c->values, a, true);
+}
+
 static void soa_destroy(struct colony *c)
 {
 	if (!c)
@@ -186,5 +200,6 @@ const struct colony_ops soa_ops = {
 	.get = soa_get,
 	.set = soa_set,
 	.visit = soa_visit,
+	.account = soa_account,
 	.destroy = soa_destroy,
 };

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """results/summary/*.csv + *.json (+ gbench.json, crosscheck.json) ->
-results/<scenario>-bytes-per-ant.csv, <scenario>-allocators.csv, REPORT.md,
-and the results tables in README.md (between its results-table markers).
+results/<scenario>-bytes-per-ant.csv, <scenario>-allocators.csv,
+<scenario>-breakdown.csv, REPORT.md, and the results and breakdown tables in
+README.md (between their markers).
 
 Standard library only. Refuses, naming the file, any input that is malformed
 or records an incomplete run, so no later step treats a broken run as a
@@ -13,10 +14,13 @@ import os
 import statistics
 import sys
 
+import breakdown
 from antmem_results import ALLOCATOR_ORDER, InputError, load, order_key, write_atomic
 
 TABLE_BEGIN = "<!-- results-table:begin (scripts/report.py writes this) -->"
 TABLE_END = "<!-- results-table:end -->"
+BREAKDOWN_BEGIN = "<!-- breakdown-table:begin (scripts/report.py writes this) -->"
+BREAKDOWN_END = "<!-- breakdown-table:end -->"
 PRIMARY = "jemalloc"  # the allocator whose statistics are exact; tables start with it
 UNIT_NS = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
 GBENCH_OPS = [("build", "build ns/ant", True), ("distribute_work", "distribute_work ns/ant", True),
@@ -241,7 +245,24 @@ def datasets_section(path):
             + body.replace("\n## ", "\n### "))
 
 
-def report(rows, command, gbench, crosscheck, datasets=""):
+def breakdown_section(parts):
+    if not parts:
+        return ""
+    return f"""
+## Where each byte goes
+
+Bytes per ant, each a difference of two measured figures, summing to the measured RSS
+(method: `scripts/breakdown.py`; CSV: `colony-breakdown.csv`). "–": the allocator does not
+report the figure; "untouched slack" is spare capacity on pages never touched, requested
+but not resident, so it is not part of the sum.
+
+{breakdown.table(parts)}
+
+![where each byte goes](colony-breakdown.svg)
+"""
+
+
+def report(rows, command, gbench, crosscheck, datasets="", parts=()):
     primary = [f for f in rows if f["allocator"] == PRIMARY]
     meta = primary[0]["meta"]
     versions = ", ".join(sorted({f"{f['allocator']} {f['meta']['allocator_version'].split('-g')[0]}"
@@ -277,7 +298,7 @@ RSS, which grows only as pages are first touched; RSS keeps freed arrays until d
 {allocator_table(rows)}
 
 ![bytes per ant by allocator](colony-allocators.svg)
-{gbench}{crosscheck}{datasets}{METHOD}
+{breakdown_section(parts)}{gbench}{crosscheck}{datasets}{METHOD}
 ## Environment
 
 | | |
@@ -287,17 +308,25 @@ RSS, which grows only as pages are first touched; RSS keeps freed arrays until d
 """
 
 
-def update_readme(path, rows):
+def replace_between(text, begin, end, block, path):
+    start, stop = text.find(begin), text.find(end)
+    if start < 0 or stop < start:
+        raise InputError(f"{path}: markers {begin!r} ... {end!r} not found")
+    return text[:start] + begin + "\n" + block + text[stop:]
+
+
+def update_readme(path, rows, parts):
     with open(path) as f:
         text = f.read()
-    start, end = text.find(TABLE_BEGIN), text.find(TABLE_END)
-    if start < 0 or end < start:
-        raise InputError(f"{path}: results-table markers not found")
     primary = [f for f in rows if f["allocator"] == PRIMARY]
-    block = (f"{TABLE_BEGIN}\n{caption(primary)}\n\n{primary_table(primary)}\n\n"
-             f"Across allocators and against CPython (RSS vs dict: same allocator):\n\n"
-             f"{allocator_table(rows)}\n")
-    write_atomic(path, text[:start] + block + text[end:])
+    text = replace_between(text, TABLE_BEGIN, TABLE_END,
+                           f"{caption(primary)}\n\n{primary_table(primary)}\n\n"
+                           f"Across allocators and against CPython (RSS vs dict: same allocator):\n\n"
+                           f"{allocator_table(rows)}\n", path)
+    if parts:
+        text = replace_between(text, BREAKDOWN_BEGIN, BREAKDOWN_END,
+                               f"{breakdown.table(parts)}\n", path)
+    write_atomic(path, text)
 
 
 def main():
@@ -309,7 +338,9 @@ def main():
     parser.add_argument("--check-only", action="store_true", help="validate the inputs, write nothing")
     args = parser.parse_args()
     try:
-        rows = [figures(e) for e in load(args.results, args.scenario)]
+        entries = load(args.results, args.scenario)
+        rows = [figures(e) for e in entries]
+        parts = breakdown.rows_of(entries)
         primary = [f for f in rows if f["allocator"] == PRIMARY]
         if not primary:
             raise InputError(f"{args.results}/summary: no {PRIMARY} run: the report starts from it")
@@ -322,12 +353,14 @@ def main():
         out = lambda name: os.path.join(args.results, f"{args.scenario}-{name}")
         write_atomic(out("bytes-per-ant.csv"), bytes_per_ant_csv(primary))
         write_atomic(out("allocators.csv"), allocators_csv(rows, allocators))
+        if parts:
+            write_atomic(out("breakdown.csv"), breakdown.csv_text(parts))
         datasets = datasets_section(os.path.join(args.results, "DATASETS.md"))
         write_atomic(os.path.join(args.results, "REPORT.md"),
-                     report(rows, args.command, gbench, crosscheck, datasets))
+                     report(rows, args.command, gbench, crosscheck, datasets, parts))
         if args.readme:
-            update_readme(args.readme, rows)
-    except (InputError, OSError) as e:
+            update_readme(args.readme, rows, parts)
+    except (InputError, OSError, breakdown.BreakdownError) as e:
         print(f"report.py: {e}", file=sys.stderr)
         return 1
     return 0

@@ -8,6 +8,7 @@ usage: test_driver.py path/to/antmem
 import csv
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -162,6 +163,37 @@ class GoodRun(unittest.TestCase):
         self.assertAlmostEqual(bpa["dict"], 32 + 192 + 8 + ptr_slack, delta=0.1)
         self.assertAlmostEqual(bpa["slots"], 32 + 8 + ptr_slack, delta=0.1)
         self.assertAlmostEqual(bpa["shared_dict"], 48 + 8 + ptr_slack, delta=0.1)
+
+    def test_breakdown_of_a_real_run(self):
+        """The layout's own sort of its bytes adds up to the requested bytes and
+        matches its structure; report.py turns the run into a breakdown whose
+        components sum to the RSS, none negative."""
+        ids = sum(len(f"W{i}") for i in range(N)) / N
+        table_slack = {"dict": 5 * 24, "shared_dict": 2 * 8, "slots": 0, "soa": 0}
+        references = {"dict": 16, "shared_dict": 16, "slots": 16, "soa": 2}
+        for layout, rows in self.summaries.items():
+            r = {k: float(v) for k, v in rows[0].items() if k.startswith("bytes_per_ant_")}
+            kinds = r["bytes_per_ant_payload"] + r["bytes_per_ant_headers"] + \
+                r["bytes_per_ant_table_slack"] + r["bytes_per_ant_growth_slack"]
+            self.assertAlmostEqual(kinds, r["bytes_per_ant_requested"], delta=0.003, msg=layout)
+            self.assertEqual(r["bytes_per_ant_table_slack"], table_slack[layout], layout)
+            self.assertAlmostEqual(r["bytes_per_ant_payload"], ids + references[layout], delta=0.01,
+                                   msg=f"{layout}: id characters + role and colony references")
+            self.assertLessEqual(r["bytes_per_ant_growth_untouched"], r["bytes_per_ant_growth_slack"])
+        with tempfile.TemporaryDirectory() as tmp:  # a copy: other tests list self.out's files
+            shutil.copytree(self.out, tmp, dirs_exist_ok=True)
+            p = subprocess.run([sys.executable, os.path.join(SCRIPTS, "report.py"), tmp],
+                               capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(os.path.join(tmp, "colony-breakdown.csv"), newline="") as f:
+                parts = list(csv.DictReader(f))
+        self.assertEqual([b["layout"] for b in parts], list(LAYOUTS))
+        for b in parts:
+            values = [float(b[c]) for c in ("payload", "headers_pointers", "table_slack", "growth_slack",
+                                            "size_class_rounding", "allocator_overhead",
+                                            "resident_not_in_use")]
+            self.assertTrue(all(v >= 0 for v in values), b)
+            self.assertAlmostEqual(sum(values), float(b["total_rss"]), delta=0.001 * float(b["total_rss"]))
 
     def test_provenance(self):
         with open(os.path.join(self.out, "summary", "colony-soa-jemalloc.json")) as f:

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "account.h"
 #include "check.h"
 #include "colony.h"
 #include "mem.h"
@@ -85,11 +86,51 @@ static void check_attr(const struct colony_ops *ops, const struct colony *c, siz
 		      (int)v.len, v.ptr, want);
 }
 
+/* The layout's own sorting of its bytes must add up to what mem.h counted
+ * (requested since base), and can only call untouched what is slack. */
+static struct byte_account check_account(const struct colony_ops *ops, const struct colony *c,
+					 size_t base, const char *when)
+{
+	struct byte_account a = {0};
+	ops->account(c, &a);
+	CHECK_EQ_U64(byte_account_total(&a), mem_requested_bytes - base,
+		     "%s %s: the kinds of bytes sum to the requested bytes", ops->name, when);
+	CHECK(a.growth_untouched_bytes <= a.growth_slack_bytes, "%s %s: untouched %llu <= slack %llu",
+	      ops->name, when, (unsigned long long)a.growth_untouched_bytes,
+	      (unsigned long long)a.growth_slack_bytes);
+	return a;
+}
+
+/* Payload is the id characters, one reference per role and colony (a
+ * pointer or a code: the same width for every ant) and the four shared
+ * strings once; table slack exists only where new attributes are accepted. */
+static void check_account_kinds(const struct colony_ops *ops, const struct byte_account *a)
+{
+	uint64_t id_chars = 0, shared = strlen("Tinyopolis") + strlen("Worker") +
+					strlen("Soldier") + strlen("Queen");
+	char id[24];
+	for (size_t i = 0; i < N_ANTS; i++) {
+		worker_id(id, i);
+		id_chars += strlen(id);
+	}
+	CHECK(a->payload_bytes > id_chars + shared &&
+		      (a->payload_bytes - id_chars - shared) % N_ANTS == 0,
+	      "%s: payload %llu = %llu id chars + %llu shared + N references", ops->name,
+	      (unsigned long long)a->payload_bytes, (unsigned long long)id_chars,
+	      (unsigned long long)shared);
+	CHECK(ops->accepts_new_attributes == (a->table_slack_bytes >= N_ANTS),
+	      "%s: table slack %llu only where attributes can be added", ops->name,
+	      (unsigned long long)a->table_slack_bytes);
+}
+
 static void test_build_and_read(const struct colony_ops *ops, uint64_t want_sum)
 {
+	size_t base = mem_requested_bytes;
 	struct colony *c = build(ops);
 	if (!c)
 		return;
+	struct byte_account a = check_account(ops, c, base, "after build");
+	check_account_kinds(ops, &a);
 	CHECK_EQ_U64(ops->count(c), N_ANTS, "%s lost ants", ops->name);
 	struct checksum sum = checksum(ops, c);
 	CHECK_EQ_U64(sum.ants, N_ANTS, "%s visit saw every ant", ops->name);
@@ -131,6 +172,7 @@ static uint64_t mutate(const struct colony_ops *ops, struct colony *c)
 
 static void test_attribute_errors(const struct colony_ops *ops)
 {
+	size_t base = mem_requested_bytes;
 	struct colony *c = build(ops);
 	if (!c)
 		return;
@@ -161,6 +203,7 @@ static void test_attribute_errors(const struct colony_ops *ops)
 		check_attr(ops, c, 4, "extra11", "late");
 		check_attr(ops, c, 3, "extra11", "v11");
 		check_attr(ops, c, 4, ATTR_WORKER_ID, "W4");
+		check_account(ops, c, base, "after new attributes");
 	} else {
 		CHECK_EQ_INT(rc, -EINVAL, "%s must refuse an attribute it has no slot for",
 			     ops->name);
@@ -203,6 +246,7 @@ int main(void)
 		struct colony *c = build(ops);
 		if (c) {
 			uint64_t sum = mutate(ops, c);
+			check_account(ops, c, before, "after mutation");
 			if (p == colony_layouts)
 				mutated = sum;
 			CHECK_EQ_U64(sum, mutated, "%s: same mutations, same colony as %s",

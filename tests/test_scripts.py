@@ -69,14 +69,64 @@ class Report(FixtureCopy):
         readme = os.path.join(self.tmp.name, "README.md")
         with open(readme, "w") as f:
             f.write("intro\n<!-- results-table:begin (scripts/report.py writes this) -->\nold\n"
-                    "<!-- results-table:end -->\noutro\n")
+                    "<!-- results-table:end -->\nmiddle\n"
+                    "<!-- breakdown-table:begin (scripts/report.py writes this) -->\nold\n"
+                    "<!-- breakdown-table:end -->\noutro\n")
         p = self.report("--readme", readme)
         self.assertEqual(p.returncode, 0, p.stderr)
         with open(readme) as f:
             text = f.read()
-        self.assertTrue(text.startswith("intro\n") and text.endswith("<!-- results-table:end -->\noutro\n"))
+        self.assertTrue(text.startswith("intro\n") and text.endswith("<!-- breakdown-table:end -->\noutro\n"))
+        self.assertIn("<!-- results-table:end -->\nmiddle\n", text)
         self.assertNotIn("\nold\n", text)
         self.assertIn("| soa | ", text)
+        self.assertIn("| soa | mimalloc | 6.63 |", text, "the breakdown table")
+
+    def breakdown_rows(self):
+        with open(os.path.join(self.res, "colony-breakdown.csv"), newline="") as f:
+            return list(csv.DictReader(f))
+
+    def test_breakdown_sums_to_rss_and_none_negative(self):
+        p = self.report()
+        self.assertEqual(p.returncode, 0, p.stderr)
+        parts = ["payload", "headers_pointers", "table_slack", "growth_slack", "size_class_rounding",
+                 "allocator_overhead", "resident_not_in_use", "unattributed"]
+        rows = self.breakdown_rows()
+        self.assertEqual(len(rows), 12, "4 layouts x 3 allocators")
+        for r in rows:
+            where = f"{r['layout']}/{r['allocator']}"
+            values = [float(r[c]) for c in parts if r[c] != ""]
+            self.assertTrue(all(v >= 0 for v in values), where)
+            self.assertLessEqual(abs(sum(values) - float(r["total_rss"])), 0.001 * float(r["total_rss"]), where)
+            # the run it came from: the layout's kinds add up to its requested bytes
+            run = next(x for x in self.summary_rows(r["layout"], r["allocator"])
+                       if x["repetition"] == r["repetition"])
+            kinds = sum(float(run[f"bytes_per_ant_{k}"]) for k in
+                        ("payload", "headers", "table_slack", "growth_slack"))
+            self.assertAlmostEqual(kinds, float(run["bytes_per_ant_requested"]), delta=0.005, msg=where)
+            self.assertAlmostEqual(float(r["total_rss"]), float(run["bytes_per_ant_rss"]), places=3)
+            measured = r["allocator"] != "mimalloc"
+            self.assertEqual(r["allocator_overhead"] != "", measured, f"{where}: not measured is empty")
+            self.assertEqual(r["unattributed"] != "", not measured, where)
+
+    def set_column(self, layout, column, value_of):
+        def edit(lines):
+            out = [lines[0]]
+            for line in lines[1:]:
+                cells = line.split(",")
+                row = dict(zip(SUMMARY_COLUMNS, cells))
+                cells[SUMMARY_COLUMNS.index(column)] = f"{value_of(row):.3f}"
+                out.append(",".join(cells))
+            return out
+        self.rewrite_summary(layout, edit)
+
+    def test_breakdown_refuses_an_account_that_does_not_add_up(self):
+        self.set_column("soa", "bytes_per_ant_payload", lambda r: float(r["bytes_per_ant_payload"]) + 1)
+        self.refused("soa/jemalloc: the layout accounts for")
+
+    def test_breakdown_refuses_a_negative_component(self):
+        self.set_column("slots", "bytes_per_ant_usable", lambda r: float(r["bytes_per_ant_requested"]) - 2)
+        self.refused("slots/jemalloc: size_class_rounding is negative")
 
     def refused(self, words):
         before = sorted(os.listdir(self.res))
@@ -146,6 +196,7 @@ class Report(FixtureCopy):
         p = subprocess.run([script("plot-all"), self.res], capture_output=True, text=True)
         self.assertEqual(p.returncode, 0, p.stderr)
         for base in ("colony-rss", "colony-allocated", "colony-bytes-per-ant", "colony-allocators",
+                     "colony-breakdown",
                      "colony-heap-vs-rss-dict", "colony-heap-vs-rss-soa"):
             with open(os.path.join(self.res, base + ".png"), "rb") as f:
                 self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")

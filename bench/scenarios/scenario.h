@@ -9,6 +9,7 @@
 
 struct options;
 
+#include "../../layouts/account.h"
 #include "../../layouts/colony.h"
 #include "../sample.h"
 #include "../sampler.h"
@@ -35,6 +36,10 @@ struct run_ctx {
 	uint64_t traverse_ns;     /* one visit of every ant afterwards, 0 if not done */
 	struct sample final;      /* after the loop, before cleanup (which run() does) */
 	uint64_t final_hwm_bytes; /* the kernel's RSS high-water mark then */
+	/* The colony's requested bytes by kind, taken just before final; only
+	 * scenarios that hold a colony fill it (accounted says so). */
+	struct byte_account account;
+	bool accounted;
 };
 
 struct scenario {
