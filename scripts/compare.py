@@ -2,18 +2,23 @@
 """Compares a new run with a baseline, for memory per ant and for time.
 
 Memory: every bytes-per-ant figure present in both runs (the driver's
-summaries: requested, allocated, RSS; Google Benchmark's JSON:
-allocator_bytes_per_ant) is compared. Requested and allocated bytes are
-deterministic, so any change is listed; a figure that grew by more than the
-threshold (default 2 %) is a regression and makes the exit status 1. RSS moves
-with page granularity and jemalloc's decay timing: it is listed, and counts as
-a regression only past its own threshold (default 5 %).
+summaries: requested, usable, allocated, RSS; Google Benchmark's JSON:
+allocator_bytes_per_ant) is compared against its own tolerance:
+  requested, usable, allocated, allocator_bytes_per_ant  deterministic to the
+      byte, so any change is listed and any growth is a regression
+      (--tolerance, default 0 %)
+  RSS  counted in pages, so it gets the larger of --rss-tolerance (default
+      0.5 %) and --rss-pages pages (default 2) spread over the run's ants
+For a changed colony figure, the line below it says which components of the
+breakdown (scripts/breakdown.py: payload, headers, table slack, growth slack,
+size-class rounding, allocator overhead, resident not in use) moved, and by
+how much per ant: the design change behind the number.
 
 Time: delegated to Google Benchmark's own compare.py (Debian's
 libbenchmark-tools) on the two gbench.json files, printed for reading only:
 times on a shared machine vary too much to gate on.
 
-usage: compare.py [-t PCT] [--rss-threshold PCT] BASELINE NEW
+usage: compare.py [--tolerance PCT] [--rss-tolerance PCT] [--rss-pages K] BASELINE NEW
   BASELINE, NEW  results folders (summary/*.csv and/or gbench.json)
 exit status: 0 no memory regression; 1 regression; 2 bad arguments or input"""
 import argparse
@@ -23,28 +28,37 @@ import statistics
 import subprocess
 import sys
 
+import breakdown
 from antmem_results import InputError, load
 
 GB_COMPARE = "/usr/share/benchmark/compare.py"
 # Debian's interpreter: the one whose python3-scipy (which compare.py imports) is installed.
 GB_PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
-SUMMARY_METRICS = ["bytes_per_ant_requested", "bytes_per_ant_usable", "bytes_per_ant_allocated",
-                   "bytes_per_ant_rss"]  # all deterministic but RSS
+EXACT = ["bytes_per_ant_requested", "bytes_per_ant_usable", "bytes_per_ant_allocated"]
+RSS = "bytes_per_ant_rss"
 
 
 def summary_figures(folder):
-    """{(scenario/layout/allocator, metric): median} from summary/*.csv."""
+    """({(run, metric): median}, {run: {"n", "page_size", "parts"}}) from
+    summary/*.csv, where run is "scenario/layout/allocator n=N"."""
     if not os.path.isdir(os.path.join(folder, "summary")):
-        return {}
-    figures = {}
+        return {}, {}
+    figures, runs = {}, {}
     for entry in load(folder, "colony", check_curves=False):
         rows = entry["rows"]
         key = f"{rows[0]['scenario']}/{entry['layout']}/{entry['allocator']} n={int(rows[0]['n'])}"
-        for metric in SUMMARY_METRICS:
+        try:
+            part = breakdown.breakdown(entry)
+            parts = part and {c: part[c] for c in breakdown.COMPONENTS + ["growth_untouched"]}
+        except breakdown.BreakdownError as e:  # compare the figures; say why there is no breakdown
+            parts = f"no breakdown: {e}"
+        runs[key] = {"n": int(rows[0]["n"]), "page_size": int(entry["meta"].get("page_size", 4096)),
+                     "parts": parts}
+        for metric in EXACT + [RSS]:
             values = [r[metric] for r in rows if r[metric] is not None]
             if values:
                 figures[(key, metric)] = statistics.median(values)
-    return figures
+    return figures, runs
 
 
 def gbench_figures(folder):
@@ -64,21 +78,48 @@ def gbench_figures(folder):
     return {(name, "allocator_bytes_per_ant"): statistics.median(v) for name, v in values.items()}
 
 
-def compare_memory(base, new, threshold, rss_threshold):
-    """Prints one line per changed figure; returns the regressions."""
-    regressions, shared = [], sorted(set(base) & set(new))
+def tolerance(metric, old, run, args):
+    """(allowed growth per ant, how it was set) for one figure."""
+    if metric != RSS:
+        return old * args.tolerance / 100, f"{args.tolerance:g} %: deterministic"
+    pct = old * args.rss_tolerance / 100
+    pages = args.rss_pages * run["page_size"] / run["n"] if run else 0
+    if pages > pct:
+        return pages, f"{args.rss_pages:g} pages"
+    return pct, f"{args.rss_tolerance:g} %"
+
+
+def compare_memory(base, new, args):
+    """Prints one line per changed figure (and the breakdown components that
+    moved); returns the regressions."""
+    (base_figs, base_runs), (new_figs, new_runs) = base, new
+    regressions, shared = [], sorted(set(base_figs) & set(new_figs))
     for key in shared:
-        (name, metric), old, cur = key, base[key], new[key]
+        (name, metric), old, cur = key, base_figs[key], new_figs[key]
         if old == cur:
             continue
+        allowed, why = tolerance(metric, old, new_runs.get(name), args)
         change = (cur - old) / old * 100 if old else float("inf")
-        limit = rss_threshold if metric == "bytes_per_ant_rss" else threshold
-        verdict = "REGRESSION" if change > limit else "changed"
-        print(f"{verdict:10} {name} {metric}: {old:.3f} -> {cur:.3f} ({change:+.2f} %, limit {limit} %)")
-        if change > limit:
+        verdict = "REGRESSION" if cur - old > allowed else "changed"
+        print(f"{verdict:10} {name} {metric}: {old:.3f} -> {cur:.3f} ({change:+.2f} %, "
+              f"tolerance {allowed:.3f} B/ant: {why})")
+        old_parts = (base_runs.get(name) or {}).get("parts")
+        new_parts = (new_runs.get(name) or {}).get("parts")
+        broken = [p for p in (old_parts, new_parts) if isinstance(p, str)]
+        if broken:
+            print(f"           moved: unknown ({broken[0]})")
+        elif old_parts and new_parts:
+            moved = breakdown.moved(old_parts, new_parts)
+            print(f"           moved: {', '.join(moved) if moved else 'no component of the breakdown'}")
+        if verdict == "REGRESSION":
             regressions.append(key)
     print(f"memory: {len(shared)} figures compared, {len(regressions)} regression(s)")
     return regressions
+
+
+def merge(summary, gbench):
+    figures, runs = summary
+    return {**figures, **gbench}, runs
 
 
 def compare_time(base, new):
@@ -101,25 +142,26 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("baseline")
     parser.add_argument("new")
-    parser.add_argument("-t", "--threshold", type=float, default=2.0,
-                        help="memory regression threshold in percent (default 2)")
-    parser.add_argument("--rss-threshold", type=float, default=5.0,
-                        help="threshold for RSS per ant in percent (default 5)")
+    parser.add_argument("-t", "--tolerance", type=float, default=0.0,
+                        help="growth allowed in deterministic figures, percent (default 0)")
+    parser.add_argument("--rss-tolerance", type=float, default=0.5,
+                        help="growth allowed in RSS per ant, percent (default 0.5)")
+    parser.add_argument("--rss-pages", type=float, default=2,
+                        help="...or this many pages over the run, if larger (default 2)")
     parser.add_argument("--no-time", action="store_true", help="skip the time comparison")
     args = parser.parse_args()
     try:
         for folder in (args.baseline, args.new):
             if not os.path.isdir(folder):
                 raise InputError(f"{folder}: no such results folder")
-        base = {**summary_figures(args.baseline), **gbench_figures(args.baseline)}
-        new = {**summary_figures(args.new), **gbench_figures(args.new)}
+        base, new = (merge(summary_figures(f), gbench_figures(f)) for f in (args.baseline, args.new))
     except (InputError, OSError) as e:
         print(f"compare.py: {e}", file=sys.stderr)
         return 2
-    if not set(base) & set(new):
+    if not set(base[0]) & set(new[0]):
         print(f"compare.py: {args.baseline} and {args.new} share no memory figure", file=sys.stderr)
         return 2
-    regressions = compare_memory(base, new, args.threshold, args.rss_threshold)
+    regressions = compare_memory(base, new, args)
     if not args.no_time:
         compare_time(args.baseline, args.new)
     return 1 if regressions else 0

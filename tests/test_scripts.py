@@ -307,18 +307,45 @@ class Compare(unittest.TestCase):
         self.assertEqual(p.returncode, 1, p.stdout)
         self.assertRegex(p.stdout, r"REGRESSION colony/slots/jemalloc n=3000 bytes_per_ant_allocated: .* \(\+3\.00 %")
 
-    def test_small_change_listed_not_failed(self):
-        self.scale_summary("dict", "bytes_per_ant_requested", 1.01)
+    def test_deterministic_figures_have_no_tolerance(self):
+        self.scale_summary("dict", "bytes_per_ant_requested", 1.0001)
+        p = self.compare()
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertIn("REGRESSION colony/dict/jemalloc n=3000 bytes_per_ant_requested", p.stdout)
+        self.assertIn("tolerance 0.000 B/ant: 0 %: deterministic", p.stdout)
+        self.assertEqual(self.compare("--tolerance", "0.5").returncode, 0, "unless one is given")
+        self.scale_summary("dict", "bytes_per_ant_requested", 0.99)
         p = self.compare()
         self.assertEqual(p.returncode, 0, p.stdout)
         self.assertIn("changed    colony/dict/jemalloc n=3000 bytes_per_ant_requested", p.stdout)
-        p = self.compare("--threshold", "0.5")
-        self.assertEqual(p.returncode, 1, "a tighter threshold turns it into a regression")
 
-    def test_rss_has_its_own_threshold(self):
-        self.scale_summary("soa", "bytes_per_ant_rss", 1.04)
-        self.assertEqual(self.compare().returncode, 0)
-        self.assertEqual(self.compare("--rss-threshold", "3").returncode, 1)
+    def test_rss_tolerance_is_page_granular_or_a_percentage(self):
+        self.scale_summary("soa", "bytes_per_ant_rss", 1.04)  # +1.3 B/ant: under 2 pages / 3000 ants
+        p = self.compare()
+        self.assertEqual(p.returncode, 0, p.stdout)
+        self.assertIn("tolerance 2.731 B/ant: 2 pages", p.stdout)
+        p = self.compare("--rss-pages", "0")
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertIn("0.5 %)", p.stdout)
+
+    def test_names_the_component_that_moved(self):
+        """Three more table slots per dict ant: 8 bytes more requested,
+        usable, active and RSS; the diff names table slack alone."""
+        path = os.path.join(self.new, "summary", "colony-dict-jemalloc.csv")
+        with open(path, newline="") as f:
+            rows = list(csv.DictReader(f))
+            fields = list(rows[0])
+        for r in rows:
+            for c in ("table_slack", "requested", "usable", "allocated", "active", "rss"):
+                r[f"bytes_per_ant_{c}"] = f"{float(r[f'bytes_per_ant_{c}']) + 8:.3f}"
+        with open(path, "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+            w.writeheader()
+            w.writerows(rows)
+        p = self.compare()
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertIn("REGRESSION colony/dict/jemalloc n=3000 bytes_per_ant_usable", p.stdout)
+        self.assertIn("moved: table_slack +8.000\n", p.stdout)
 
     def test_improvement_is_not_a_regression(self):
         self.scale_summary("dict", "bytes_per_ant_allocated", 0.5)
