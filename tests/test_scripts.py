@@ -82,6 +82,26 @@ class Report(FixtureCopy):
         self.assertIn("| soa | ", text)
         self.assertIn("| soa | mimalloc | 6.63 |", text, "the breakdown table")
 
+    def test_crosscheck_section(self):
+        record = {"tolerance_percent": 0.1, "checks": [
+            {"tool": "heaptrack", "command": "heaptrack build/bench/antmem-glibc --no-fork", "layout": "soa",
+             "n": 50000, "tool_peak_bytes": 917890, "tool_process_peak_bytes": 995162,
+             "suite_peak_requested_bytes": 917890, "difference_percent": 0.0,
+             "outside_layouts": [{"bytes": 72704, "stack_tail": "call_init;0x7f51512a57b9"}]}]}
+        path = os.path.join(self.res, "crosscheck.json")
+        with open(path, "w") as f:
+            json.dump(record, f)
+        p = self.report()
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(self.res, "REPORT.md")) as f:
+            text = f.read()
+        self.assertIn("| heaptrack | soa | 50,000 | 917,890 | 917,890 | **+0.0000 %** | 995,162 | "
+                      "72,704 B from `0x7f51512a57b9` |", text)
+        del record["checks"][0]["tool_peak_bytes"]
+        with open(path, "w") as f:
+            json.dump(record, f)
+        self.refused("crosscheck.json: not a cross-check record")
+
     def breakdown_rows(self):
         with open(os.path.join(self.res, "colony-breakdown.csv"), newline="") as f:
             return list(csv.DictReader(f))
