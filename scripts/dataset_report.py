@@ -31,22 +31,43 @@ def curve(results, row):
 
 
 
+def delta(a, b, key):
+    """a[key] - b[key], or None where the figure was not measured (pandas'
+    requested bytes)."""
+    return a[key] - b[key] if key in a and key in b else None
+
+
+def cell(v, digits=None):
+    if v is None:
+        return ""
+    return f"{v:.{digits}f}" if digits is not None else str(v)
+
+
+def mib(v):
+    return "–" if v is None else f"{v / 2**20:.2f}"
+
+
+# (variant, allocator) of the chunked scenario: the C driver's, then the article's pandas code
+CHUNKED = [("whole", "jemalloc"), ("chunked", "jemalloc"), ("reread", "jemalloc"),
+           ("py_whole", "pandas"), ("py_chunksize", "pandas"), ("py_skiprows", "pandas")]
+
+
 def lazy_section(results, data_rows):
     paths = sorted(glob.glob(os.path.join(results, "summary", "lazy-*.csv")))
     if not paths:
         return "", ""
-    lines = ["variant,processors,requested_bytes,usable_bytes,rss_bytes,bytes_read,elapsed_ns,"
-             "requested_bytes_per_row,usable_bytes_per_row"]
-    table = ["| variant | processors | requested MiB at the end | RSS MiB at the end | file read (MiB) | "
-             "time s | requested B/row | usable B/row |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["variant,allocator,processors,requested_bytes,usable_bytes,rss_bytes,bytes_read,elapsed_ns,"
+             "requested_bytes_per_row,usable_bytes_per_row,rss_bytes_per_row"]
+    table = ["| variant | allocator | processors | requested MiB at the end | RSS MiB at the end | "
+             "file read (MiB) | time s | requested B/row | usable B/row | RSS B/row |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     single = ""
     for path in paths:
         rows, _ = read_summary(path, results)
         r0 = rows[0]
         c = curve(results, r0)
         base, last = c[0], c[-1]
-        req = last["requested_bytes"] - base["requested_bytes"]
+        req = delta(last, base, "requested_bytes")
         rss = median(rows, "final_rss_bytes") - median(rows, "baseline_rss_bytes")
         read = last["bytes_read"] - base["bytes_read"]
         t = median(rows, "elapsed_ns")
@@ -56,15 +77,20 @@ def lazy_section(results, data_rows):
         prev = by_it.get(first - 1, base)
         # the loading processor also copied its path (the step between two processors
         # that do not load): take that out
-        path_step = {k: by_it[2][k] - by_it[1][k] for k in ("requested_bytes", "usable_bytes")} \
-            if 2 in by_it and by_it[2]["bytes_read"] == base["bytes_read"] else dict.fromkeys(("requested_bytes", "usable_bytes"), 0)
-        per_row = {k: (by_it[first][k] - prev[k] - path_step[k]) / data_rows
-                   for k in ("requested_bytes", "usable_bytes")}
-        lines.append(f"{r0['layout']},{int(r0['n'])},{req},{last.get('usable_bytes', '')},{rss:.0f},{read},"
-                     f"{t:.0f},{per_row['requested_bytes']:.3f},{per_row['usable_bytes']:.3f}")
-        table.append(f"| {r0['layout']} | {int(r0['n'])} | {req / 2**20:.2f} | {rss / 2**20:.2f} | "
-                     f"{read / 2**20:.2f} | {t / 1e9:.3f} | {per_row['requested_bytes']:.1f} | "
-                     f"{per_row['usable_bytes']:.1f} |")
+        kinds = ("requested_bytes", "usable_bytes", "rss_bytes")
+        no_load_step = 2 in by_it and by_it[2]["bytes_read"] == base["bytes_read"]
+        per_row = {}
+        for k in kinds:
+            step = delta(by_it[first], prev, k)
+            path_step = delta(by_it[2], by_it[1], k) if no_load_step and k != "rss_bytes" else 0
+            per_row[k] = None if step is None else (step - path_step) / data_rows
+        lines.append(",".join([r0["layout"], r0["allocator"], str(int(r0["n"])), cell(req),
+                               cell(delta(last, base, "usable_bytes") and last["usable_bytes"]),
+                               f"{rss:.0f}", str(read), f"{t:.0f}"]
+                              + [cell(per_row[k], 3) for k in kinds]))
+        table.append(f"| {r0['layout']} | {r0['allocator']} | {int(r0['n'])} | {mib(req)} | {rss / 2**20:.2f} | "
+                     f"{read / 2**20:.2f} | {t / 1e9:.3f} | "
+                     + " | ".join(cell(per_row[k], 1) or "–" for k in kinds) + " |")
         if r0["layout"] == "lazy-rows":
             # one processor before any access, then the first access: deltas read off the curve
             by_it = {p["iteration"]: p for p in c}
@@ -75,6 +101,15 @@ def lazy_section(results, data_rows):
                       f"path: its loader struct sits in an array made up front); its first access adds **{access:,} bytes** (the dataset, "
                       f"{access / 1e6:.2f} MB) — the seed's before/after figure, from the lazy-rows curve "
                       f"(processors {first - 1} → {first}).") if before is not None else ""
+        if r0["layout"] == "py_lazy":
+            # the article's DataLoader: what RSS did before and at the first access
+            by_it = {p["iteration"]: p for p in c}
+            first = min(i for i in by_it if by_it[i]["bytes_read"] > base["bytes_read"])
+            quiet = max(i for i in by_it if i < first)
+            single += (f"\n\nThe article's own `DataLoader` (CPython, pandas): creating processors 1 to {first - 1} "
+                       f"moved RSS by **{by_it[quiet]['rss_bytes'] - base['rss_bytes']:,} bytes** (nothing is "
+                       f"loaded: its claim holds); processor {first}'s first access added "
+                       f"**{by_it[first]['rss_bytes'] - by_it[quiet]['rss_bytes']:,} bytes** of RSS.")
     return "\n".join(lines) + "\n", "\n".join(table) + "\n\n" + single + "\n"
 
 
@@ -83,25 +118,27 @@ def sizes_section(results):
                   key=lambda d: int(os.path.basename(os.path.dirname(d))))
     if not dirs:
         return "", ""
-    lines = ["rows,variant,chunks,peak_rss_bytes,peak_requested_bytes,bytes_read,elapsed_ns"]
-    table = ["| rows | variant | chunks | peak RSS MiB | peak requested MiB | file read MiB | time s |",
-             "|---:|---|---:|---:|---:|---:|---:|"]
+    lines = ["rows,variant,allocator,chunks,peak_rss_bytes,peak_requested_bytes,bytes_read,elapsed_ns"]
+    table = ["| rows | variant | allocator | chunks | peak RSS MiB | peak requested MiB | file read MiB | time s |",
+             "|---:|---|---|---:|---:|---:|---:|---:|"]
     for d in dirs:
         folder = os.path.dirname(d)
         n_rows = int(os.path.basename(folder))
-        for variant in ("whole", "chunked", "reread"):
-            path = os.path.join(d, f"chunked-{variant}-jemalloc.csv")
+        for variant, allocator in CHUNKED:
+            path = os.path.join(d, f"chunked-{variant}-{allocator}.csv")
             if not os.path.exists(path):
                 continue
             rows, _ = read_summary(path, folder)
             c = curve(folder, rows[0])
-            peak_req = max(p["requested_bytes"] for p in c) - c[0]["requested_bytes"]
+            peak_req = max(p["requested_bytes"] for p in c) - c[0]["requested_bytes"] \
+                if "requested_bytes" in c[0] else None
             peak_rss = median(rows, "peak_rss_bytes") - median(rows, "baseline_rss_bytes")
             read = c[-1]["bytes_read"] - c[0]["bytes_read"]
             t = median(rows, "elapsed_ns")
-            lines.append(f"{n_rows},{variant},{int(rows[0]['n'])},{peak_rss:.0f},{peak_req},{read},{t:.0f}")
-            table.append(f"| {n_rows:,} | {variant} | {int(rows[0]['n'])} | {peak_rss / 2**20:.2f} | "
-                         f"{peak_req / 2**20:.2f} | {read / 2**20:.1f} | {t / 1e9:.3f} |")
+            lines.append(f"{n_rows},{variant},{allocator},{int(rows[0]['n'])},{peak_rss:.0f},{cell(peak_req)},"
+                         f"{read},{t:.0f}")
+            table.append(f"| {n_rows:,} | {variant} | {allocator} | {int(rows[0]['n'])} | {peak_rss / 2**20:.2f} | "
+                         f"{mib(peak_req)} | {read / 2**20:.1f} | {t / 1e9:.3f} |")
     return "\n".join(lines) + "\n", "\n".join(table) + "\n"
 
 

@@ -247,8 +247,10 @@ class DatasetReport(FixtureCopy):
         self.assertEqual(p.returncode, 0, p.stderr)
         with open(os.path.join(self.res, "chunked-by-size.csv"), newline="") as f:
             rows = list(csv.DictReader(f))
-        self.assertEqual([(r["rows"], r["variant"]) for r in rows],
-                         [(n, v) for n in ("300", "600") for v in ("whole", "chunked", "reread")])
+        self.assertEqual([(r["rows"], r["variant"], r["allocator"]) for r in rows],
+                         [(n, v, a) for n in ("300", "600") for v, a in (
+                             ("whole", "jemalloc"), ("chunked", "jemalloc"), ("reread", "jemalloc"),
+                             ("py_whole", "pandas"), ("py_chunksize", "pandas"), ("py_skiprows", "pandas"))])
         by = {(r["rows"], r["variant"]): r for r in rows}
         self.assertEqual(by[("600", "chunked")]["chunks"], "5", "4 full chunks and a partial one")
         self.assertGreater(int(by[("600", "reread")]["bytes_read"]), 2 * int(by[("600", "chunked")]["bytes_read"]))
@@ -257,9 +259,17 @@ class DatasetReport(FixtureCopy):
         with open(os.path.join(self.res, "lazy.csv"), newline="") as f:
             lazy = {r["variant"]: r for r in csv.DictReader(f)}
         self.assertGreater(int(lazy["eager-rows"]["requested_bytes"]), 4 * int(lazy["lazy-rows"]["requested_bytes"]))
+        # the article's pandas code beside the C variants: requested not measured, RSS is
+        self.assertEqual(lazy["py_lazy"]["requested_bytes"], "")
+        self.assertGreater(int(lazy["py_eager"]["rss_bytes"]), 2 * int(lazy["py_lazy"]["rss_bytes"]))
+        self.assertEqual(by[("600", "py_skiprows")]["peak_requested_bytes"], "")
+        self.assertGreater(int(by[("600", "py_skiprows")]["bytes_read"]),
+                           2 * int(by[("600", "py_chunksize")]["bytes_read"]))
         with open(os.path.join(self.res, "DATASETS.md")) as f:
             text = f.read()
-        self.assertIn("| eager-rows | 10 |", text)
+        self.assertIn("| eager-rows | jemalloc | 10 |", text)
+        self.assertIn("| py_lazy | pandas | 10 | – |", text)
+        self.assertIn("The article's own `DataLoader`", text)
         self.assertIn("the seed's before/after figure", text)
 
     def test_refuses_incomplete(self):

@@ -20,10 +20,11 @@ set key top left box opaque noenhanced
 set grid ytics xtics lc rgb "#dddddd"
 set logscale x
 set format x "%.0s%c"
-colors = "#1f77b4 #d62728 #2ca02c #ff7f0e"
+colors = "#1f77b4 #d62728 #2ca02c #ff7f0e #9467bd #8c564b #17becf #7f7f7f"
 n = words(variants)
 set yrange [0:*]
 # each variant's rows (and the header) through awk, so its points join into one line
 rows_of(v) = sprintf("< awk -F, 'NR == 1 || $2 == \"%s\"' '%s'", v, data)
 plot for [i=1:n] rows_of(word(variants, i)) using 1:(column(col) / scale) \
-     with linespoints lw 2 pt 7 ps 1.2 dt i lc rgb word(colors, i) title word(variants, i)
+     with linespoints lw 2 pt (word(variants, i)[1:3] eq "py_" ? 6 : 7) ps 1.2 dt i \
+     lc rgb word(colors, i) title word(variants, i)

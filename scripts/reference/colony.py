@@ -17,62 +17,22 @@ library only. Exit status: 0 done, 1 a run failed, 2 bad arguments."""
 import argparse
 import json
 import os
-import platform
-import statistics
-import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from antmem_results import CURVE_COLUMNS, SUMMARY_COLUMNS, write_atomic  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from article import make_colony  # noqa: E402  the article's classes
+from measure import (CURVE_COLUMNS, SUMMARY_COLUMNS, Statm, positive, provenance,  # noqa: E402
+                     run_child, summary_row)
+from antmem_results import write_atomic  # noqa: E402
 
 ALLOCATOR = "cpython"
 LAYOUTS = {"py_dict": False, "py_slots": True}  # layout -> uses __slots__
 
 
-def make_classes(slots):
-    """The seed's Ant and Colony, verbatim but for the __slots__ switch."""
-    if slots:
-        class Ant:
-            __slots__ = ["worker_id", "role", "colony"]
-
-            def __init__(self, worker_id, role, colony):
-                self.worker_id = worker_id
-                self.role = role
-                self.colony = colony
-    else:
-        class Ant:
-            def __init__(self, worker_id, role, colony):
-                self.worker_id = worker_id
-                self.role = role
-                self.colony = colony
-
-    class Colony:
-        def __init__(self, name):
-            self.name = name
-            self.ants = []
-
-        def add_ant(self, worker_id, role):
-            ant = Ant(worker_id, role, self.name)
-            self.ants.append(ant)
-
-    return Colony
-
-
-class Statm:
-    """RSS in bytes through one descriptor opened once, as the driver reads it."""
-
-    def __init__(self):
-        self.fd = os.open("/proc/self/statm", os.O_RDONLY)
-        self.page = os.sysconf("SC_PAGE_SIZE")
-
-    def rss(self):
-        return int(os.pread(self.fd, 128, 0).split()[1]) * self.page
-
-
 def child(mode, slots, n, stride, curve_path):
     """One run in this fresh interpreter; prints its figures as JSON."""
-    Colony = make_classes(slots)
+    Colony = make_colony(slots)
     statm = Statm()
     out = {}
     if mode == "traced":
@@ -124,73 +84,13 @@ def child(mode, slots, n, stride, curve_path):
     print(json.dumps(out))
 
 
-def run_child(python, mode, slots, n, stride, curve_path):
-    proc = subprocess.run([python, os.path.abspath(__file__), "--child", mode,
-                           "--slots" if slots else "--no-slots", "--n", str(n),
-                           "--curve-stride", str(stride), "--curve", curve_path or ""],
-                          capture_output=True, text=True)
-    if proc.returncode != 0:
-        tail = (proc.stderr.strip().splitlines() or ["no message"])[-1]
-        raise RuntimeError(f"{mode} run failed: {tail}")
-    return json.loads(proc.stdout)
-
-
-
-
-def per_ant(a, b, n):
-    return f"{(b - a) / n:.3f}"
-
-
-def summary_row(layout, rep, n, timed, sampled, traced, curve_file):
-    cells = dict.fromkeys(SUMMARY_COLUMNS, "")
-    cells.update(
-        scenario="colony", layout=layout, allocator=ALLOCATOR, repetition=str(rep), n=str(n),
-        complete="1", ants_done=str(n), elapsed_ns=str(timed["elapsed_ns"]),
-        sampled_elapsed_ns=str(sampled["sampled_elapsed_ns"]),
-        ns_per_ant=per_ant(0, timed["elapsed_ns"], n),
-        traverse_ns_per_ant=per_ant(0, timed["traverse_ns"], n),
-        sampling_overhead_ratio=f"{sampled['sampled_elapsed_ns'] / timed['elapsed_ns']:.3f}",
-        bytes_per_ant_rss=per_ant(sampled["baseline_rss_bytes"], sampled["final_rss_bytes"], n),
-        bytes_per_ant_requested=per_ant(0, traced["requested_bytes"], n),
-        peak_rss_bytes=str(sampled["peak_rss_bytes"]),
-        baseline_rss_bytes=str(sampled["baseline_rss_bytes"]),
-        final_rss_bytes=str(sampled["final_rss_bytes"]),
-        final_requested_bytes=str(traced["requested_bytes"]),
-        unsampled_bytes_per_ant_rss=per_ant(timed["baseline_rss_bytes"], timed["final_rss_bytes"], n),
-        curve_rows=str(sampled["curve_rows"]), curve_file=curve_file)
-    return ",".join(cells[c] for c in SUMMARY_COLUMNS)
-
-
-def provenance(python, args):
-    version = subprocess.run([python, "-c", "import platform, sys; print(platform.python_version(), "
-                              "platform.python_implementation(), platform.python_compiler())"],
-                             capture_output=True, text=True).stdout.strip()
-    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-    commit = subprocess.run(["git", "-C", root, "describe", "--always", "--dirty", "--abbrev=12"],
-                            capture_output=True, text=True).stdout.strip() or "unknown"
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")),
-               "unknown")
+def run_mode(python, mode, slots, n, stride, curve_path):
     try:
-        thp = open("/sys/kernel/mm/transparent_hugepage/enabled").read().strip()
-    except OSError:
-        thp = "unknown"
-    return {
-        "command": " ".join([python] + sys.argv), "git_commit": commit,
-        "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "kernel": " ".join(platform.uname()[i] for i in (0, 2, 4)), "cpu_model": cpu,
-        "online_cpus": os.cpu_count(), "page_size": os.sysconf("SC_PAGE_SIZE"),
-        "transparent_hugepage": thp, "compiler": version.split(" ", 2)[-1], "build": "",
-        "meson_version": "", "allocator": ALLOCATOR,
-        "allocator_version": f"{version.split()[0]} (pymalloc)",
-        "malloc_conf": os.environ.get("PYTHONMALLOC", ""), "scenario": "colony",
-        "n": args.n, "reps": args.reps, "curve_stride": args.curve_stride,
-    }
-
-
-def positive(text):
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a positive integer")
-    return int(text)
+        return run_child(python, os.path.abspath(__file__), [
+            "--child", mode, "--slots" if slots else "--no-slots", "--n", str(n),
+            "--curve-stride", str(stride), "--curve", curve_path or ""])
+    except RuntimeError as e:
+        raise RuntimeError(f"{mode} run failed: {e}") from None
 
 
 def main():
@@ -216,20 +116,23 @@ def main():
         return 2
     for sub in ("curves", "summary"):
         os.makedirs(os.path.join(args.out, sub), exist_ok=True)
-    meta = provenance(args.python, args)
+    meta = provenance(args.python, "colony", ALLOCATOR,
+                      'print(platform.python_version() + " (pymalloc)")',
+                      {"n": args.n, "reps": args.reps, "curve_stride": args.curve_stride})
     for layout, slots in LAYOUTS.items():
         rows = []
         for rep in range(1, args.reps + 1):
             curve_file = f"curves/colony-{layout}-{ALLOCATOR}-r{rep}.csv"
             try:
-                timed = run_child(args.python, "timed", slots, args.n, args.curve_stride, None)
-                sampled = run_child(args.python, "sampled", slots, args.n, args.curve_stride,
-                                    os.path.join(args.out, curve_file))
-                traced = run_child(args.python, "traced", slots, args.n, args.curve_stride, None)
+                timed = run_mode(args.python, "timed", slots, args.n, args.curve_stride, None)
+                sampled = run_mode(args.python, "sampled", slots, args.n, args.curve_stride,
+                                   os.path.join(args.out, curve_file))
+                traced = run_mode(args.python, "traced", slots, args.n, args.curve_stride, None)
             except RuntimeError as e:
                 print(f"colony.py: {layout} r{rep}: {e}", file=sys.stderr)
                 return 1
-            rows.append(summary_row(layout, rep, args.n, timed, sampled, traced, curve_file))
+            rows.append(summary_row("colony", layout, ALLOCATOR, rep, args.n, timed, sampled, curve_file,
+                                    requested=traced["requested_bytes"]))
             print(f"colony.py: {layout} r{rep}/{args.reps}: {args.n} ants, "
                   f"{timed['elapsed_ns'] / 1e9:.3f} s unsampled, "
                   f"{sampled['sampled_elapsed_ns'] / 1e9:.3f} s sampled", file=sys.stderr)
