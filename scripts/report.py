@@ -245,16 +245,16 @@ METHOD = """
 """
 
 
-def datasets_section(path):
-    """DATASETS.md (scripts/dataset_report.py), its sections one level down."""
+def included_section(path, title, source):
+    """A generated Markdown file (DATASETS.md, CLAIMS.md) as one section of the
+    report, its own sections one level down; nothing when it was not made."""
     if not os.path.exists(path):
         return ""
     with open(path) as f:
         text = f.read()
     body = text[text.index("\n## "):] if "\n## " in text else ""
-    return ("\n## Other scenarios: lazy initialization and chunked processing\n\n"
-            "From `DATASETS.md` (scripts/dataset_report.py, from the CSVs under summary/ and sizes/).\n"
-            + body.replace("\n## ", "\n### "))
+    intro = text[text.index("\n|"):text.index("\n## ")] if "\n|" in text and "\n## " in text else ""
+    return f"\n## {title}\n\nFrom `{os.path.basename(path)}` ({source}).\n{intro}\n" + body.replace("\n## ", "\n### ")
 
 
 def breakdown_section(parts):
@@ -367,7 +367,11 @@ def main():
         write_atomic(out("allocators.csv"), allocators_csv(rows, allocators))
         if parts:
             write_atomic(out("breakdown.csv"), breakdown.csv_text(parts))
-        datasets = datasets_section(os.path.join(args.results, "DATASETS.md"))
+        datasets = included_section(os.path.join(args.results, "DATASETS.md"),
+                                    "Other scenarios: lazy initialization and chunked processing",
+                                    "scripts/dataset_report.py, from the CSVs under summary/ and sizes/")
+        datasets += included_section(os.path.join(args.results, "CLAIMS.md"), "The article's claims, checked",
+                                     "scripts/claims.py, from the CSVs and JSON in this folder")
         write_atomic(os.path.join(args.results, "REPORT.md"),
                      report(rows, args.command, gbench, crosscheck, datasets, parts))
         if args.readme:
