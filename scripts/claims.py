@@ -223,7 +223,7 @@ system CPython with pandas.
             start, stop = text.find(BEGIN), text.find(END)
             if start < 0 or stop < start:
                 raise InputError(f"{args.readme}: claims-table markers not found")
-            write_atomic(args.readme, text[:start] + BEGIN + "\n" + block + perf + "\n" + text[stop:])
+            write_atomic(args.readme, text[:start] + BEGIN + "\n" + block + "\n" + perf + "\n" + text[stop:])
     except (InputError, OSError) as e:
         print(f"claims.py: {e}", file=sys.stderr)
         return 1
