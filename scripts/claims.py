@@ -215,15 +215,18 @@ system CPython with pandas.
 ![mprof against the suite](mprof-colony.svg)
 """
     try:
-        write_atomic(os.path.join(args.results, "claims.csv"), "\n".join(csv_lines) + "\n")
-        write_atomic(os.path.join(args.results, "CLAIMS.md"), body)
-        if args.readme:
+        readme = None
+        if args.readme:  # checked before anything is written
             with open(args.readme) as f:
                 text = f.read()
             start, stop = text.find(BEGIN), text.find(END)
             if start < 0 or stop < start:
                 raise InputError(f"{args.readme}: claims-table markers not found")
-            write_atomic(args.readme, text[:start] + BEGIN + "\n" + block + "\n" + perf + "\n" + text[stop:])
+            readme = text[:start] + BEGIN + "\n" + block + "\n" + perf + "\n" + text[stop:]
+        write_atomic(os.path.join(args.results, "claims.csv"), "\n".join(csv_lines) + "\n")
+        write_atomic(os.path.join(args.results, "CLAIMS.md"), body)
+        if readme is not None:
+            write_atomic(args.readme, readme)
     except (InputError, OSError) as e:
         print(f"claims.py: {e}", file=sys.stderr)
         return 1

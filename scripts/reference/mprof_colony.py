@@ -67,12 +67,11 @@ def main():
     try:
         with open(suite_path, newline="") as f:
             suite = [(int(r["iteration"]), int(r["rss_bytes"])) for r in csv.DictReader(f)]
+        if suite[-1][0] != args.n:
+            raise ValueError(f"{suite_path}: a curve of {suite[-1][0]} ants, not --n {args.n}")
         samples, command = mprof_samples(args.python, args.n, args.interval)
-    except (OSError, ValueError, KeyError, RuntimeError) as e:
+    except (OSError, ValueError, KeyError, IndexError, RuntimeError) as e:
         print(f"mprof_colony.py: {e}", file=sys.stderr)
-        return 1
-    if suite[-1][0] != args.n:
-        print(f"mprof_colony.py: {suite_path}: a curve of {suite[-1][0]} ants, not --n {args.n}", file=sys.stderr)
         return 1
     lines = ["source,share_of_run,mib_above_first"]
     end = samples[-1][0]
