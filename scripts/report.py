@@ -361,7 +361,10 @@ def main():
         crosscheck = crosscheck_section(os.path.join(args.results, "crosscheck.json"))
         if args.check_only:
             return 0
+        # the C allocators, then the reference interpreter's (its py_* layouts
+        # stand on the same axes as the C layouts in the allocators chart)
         allocators = [a for a in ALLOCATOR_ORDER if any(f["allocator"] == a for f in rows)]
+        allocators += sorted({f["allocator"] for f in rows} - set(ALLOCATOR_ORDER))
         out = lambda name: os.path.join(args.results, f"{args.scenario}-{name}")
         write_atomic(out("bytes-per-ant.csv"), bytes_per_ant_csv(primary))
         write_atomic(out("allocators.csv"), allocators_csv(rows, allocators))
