@@ -29,6 +29,8 @@ struct mnist_reader {
 	const char *path;
 	uint64_t line; /* of the last line read; the header is line 1 */
 	char buf[MNIST_MAX_LINE + 3]; /* the longest row, a stray "\r" and the NUL */
+	char in[1 << 16];             /* bytes read from f, not yet taken into lines */
+	size_t in_pos, in_len;
 };
 
 /* Open and check the header: 0, or -1 with "path[:line]: reason" in err. */

@@ -1,6 +1,7 @@
-/* The MNIST CSV reader and generator (see mnist.h). The reader never holds
- * more than one line: a line longer than any valid row is refused as soon
- * as the buffer fills, so a malformed file cannot make it allocate. */
+/* The MNIST CSV reader and generator (see mnist.h). The reader holds one
+ * line and one 64 KiB block of input, both inside its struct: a line longer
+ * than any valid row is refused as soon as the line buffer fills, so a
+ * malformed file cannot make it allocate. */
 #include "mnist.h"
 
 #include <errno.h>
@@ -20,33 +21,58 @@ static int fail(char *err, size_t err_size, const char *fmt, ...)
 	return -1;
 }
 
+/* Refill r->in from the stream: bytes now available, 0 at the end or on error. */
+static size_t refill(struct mnist_reader *r)
+{
+	r->in_pos = 0;
+	r->in_len = fread(r->in, 1, sizeof r->in, r->f);
+	return r->in_len;
+}
+
 /* The next line into r->buf without its "\n": 1, 0 at a clean end, -1.
- * Byte by byte, so a NUL inside a line is seen (fgets would hide it; found
- * by tests/fuzz/fuzz_mnist.c) and an overlong line stops at the buffer. */
+ * Copied from the stream's bytes a run at a time (memchr finds the newline),
+ * and every run is searched for a NUL before it is kept, so a NUL inside a
+ * line is seen (fgets would hide it; found by tests/fuzz/fuzz_mnist.c) and
+ * an overlong line stops at the buffer: the same answers, in the same order,
+ * as reading byte by byte, several times faster. */
 static int read_line(struct mnist_reader *r, char *err, size_t err_size)
 {
 	size_t len = 0;
-	int c;
-	while ((c = getc_unlocked(r->f)) != EOF) {
-		mnist_bytes_read++;
-		if (c == '\n')
-			break;
-		if (c == '\0')
+	for (;;) {
+		if (r->in_pos == r->in_len && !refill(r)) {
+			if (ferror(r->f))
+				return fail(err, err_size, "%s:%llu: read error: %s", r->path,
+					    (unsigned long long)r->line + 1, strerror(errno));
+			if (len == 0)
+				return 0;
+			return fail(err, err_size, "%s:%llu: last line has no newline (file cut short?)",
+				    r->path, (unsigned long long)r->line + 1);
+		}
+		const char *run = r->in + r->in_pos;
+		size_t avail = r->in_len - r->in_pos;
+		const char *nl = memchr(run, '\n', avail);
+		size_t run_len = nl ? (size_t)(nl - run) : avail;
+		/* room for a '\r' past the longest row; the first byte past it is
+		 * still checked for NUL first, as the byte-wise reader did */
+		size_t fit = MNIST_MAX_LINE + 1 - len;
+		size_t scan = run_len < fit + 1 ? run_len : fit + 1;
+		const char *nul = memchr(run, '\0', scan);
+		if (nul) {
+			mnist_bytes_read += (uint64_t)(nul - run) + 1;
 			return fail(err, err_size, "%s:%llu: NUL byte in line", r->path,
 				    (unsigned long long)r->line + 1);
-		if (len == MNIST_MAX_LINE + 1) /* room for a '\r' past the longest row */
+		}
+		if (run_len > fit) {
+			mnist_bytes_read += fit + 1;
 			return fail(err, err_size, "%s:%llu: line longer than any valid row (%d bytes)",
 				    r->path, (unsigned long long)r->line + 1, MNIST_MAX_LINE);
-		r->buf[len++] = (char)c;
-	}
-	if (c == EOF) {
-		if (ferror(r->f))
-			return fail(err, err_size, "%s:%llu: read error: %s", r->path,
-				    (unsigned long long)r->line + 1, strerror(errno));
-		if (len == 0)
-			return 0;
-		return fail(err, err_size, "%s:%llu: last line has no newline (file cut short?)",
-			    r->path, (unsigned long long)r->line + 1);
+		}
+		memcpy(r->buf + len, run, run_len);
+		len += run_len;
+		r->in_pos += run_len + (nl != NULL);
+		mnist_bytes_read += run_len + (nl != NULL);
+		if (nl)
+			break;
 	}
 	r->line++;
 	r->buf[len] = '\0';
