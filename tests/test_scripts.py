@@ -270,6 +270,8 @@ class DatasetReport(FixtureCopy):
         self.assertIn("| eager-rows | jemalloc | 10 |", text)
         self.assertIn("| py_lazy | pandas | 10 | – |", text)
         self.assertIn("The article's own `DataLoader`", text)
+        self.assertRegex(text, r"\| 600 \| lazy-rows \| jemalloc \| 4 \| \d+ B requested \| 0\.\d\d MiB \|")
+        self.assertRegex(text, r"\| 600 \| py_lazy \| pandas \| 4 \| 0 B RSS \| – \|")
         self.assertIn("the seed's before/after figure", text)
 
     def test_refuses_incomplete(self):
