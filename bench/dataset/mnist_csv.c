@@ -133,11 +133,10 @@ int mnist_attach(struct mnist_reader *r, FILE *f, const char *path, char *err, s
 	return 0;
 }
 
-int mnist_next(struct mnist_reader *r, struct mnist_row *row, char *err, size_t err_size)
+/* The whole check of one line, field by field, with a message for the first
+ * fault: the reference that the fast path below falls back to. */
+static int parse_line(const struct mnist_reader *r, struct mnist_row *row, char *err, size_t err_size)
 {
-	int rc = read_line(r, err, err_size);
-	if (rc <= 0)
-		return rc;
 	const char *p = r->buf;
 	for (int field = 0; field < MNIST_FIELDS; field++) {
 		unsigned v = 0;
@@ -171,6 +170,46 @@ int mnist_next(struct mnist_reader *r, struct mnist_row *row, char *err, size_t 
 		return fail(err, err_size, "%s:%llu: expected %d fields, got %d", r->path,
 			    (unsigned long long)r->line, MNIST_FIELDS, fields);
 	}
+	return 1;
+}
+
+/* One to three digits then sep, the value at most max: the bytes after it, or
+ * NULL for anything else (parse_line then says what). */
+static inline const unsigned char *field_fast(const unsigned char *p, unsigned max, unsigned char sep,
+					       uint8_t *out)
+{
+	unsigned v = (unsigned)p[0] - '0', d;
+	if (v > 9)
+		return NULL;
+	if ((d = (unsigned)p[1] - '0') <= 9) {
+		v = v * 10 + d;
+		p++;
+		if ((d = (unsigned)p[1] - '0') <= 9) {
+			v = v * 10 + d;
+			p++;
+		}
+	}
+	if (p[1] != sep || v > max)
+		return NULL;
+	*out = (uint8_t)v;
+	return p + 2;
+}
+
+int mnist_next(struct mnist_reader *r, struct mnist_row *row, char *err, size_t err_size)
+{
+	int rc = read_line(r, err, err_size);
+	if (rc <= 0)
+		return rc;
+	/* Well-formed rows take the fast path; any other line is parsed again by
+	 * parse_line, so every fault gets the same message as before. */
+	const unsigned char *p = (const unsigned char *)r->buf;
+	if (!(p = field_fast(p, 9, ',', &row->label)))
+		return parse_line(r, row, err, err_size);
+	for (int i = 0; i < MNIST_PIXELS - 1; i++)
+		if (!(p = field_fast(p, 255, ',', &row->pixels[i])))
+			return parse_line(r, row, err, err_size);
+	if (!field_fast(p, 255, '\0', &row->pixels[MNIST_PIXELS - 1]))
+		return parse_line(r, row, err, err_size);
 	return 1;
 }
 

@@ -2,6 +2,7 @@
 #include "atomic_file.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,10 +25,10 @@ int atomic_open(struct atomic_file *af, const char *path)
 	return 0;
 }
 
-int atomic_commit(struct atomic_file *af)
+static int commit(struct atomic_file *af, bool sync)
 {
 	int rc = 0;
-	if (fflush(af->f) || fsync(fileno(af->f)))
+	if (fflush(af->f) || (sync && fsync(fileno(af->f))))
 		rc = -errno;
 	if (fclose(af->f) && !rc)
 		rc = -errno;
@@ -38,6 +39,16 @@ int atomic_commit(struct atomic_file *af)
 		unlink(af->tmp_path);
 	pending[0] = '\0';
 	return rc;
+}
+
+int atomic_commit(struct atomic_file *af)
+{
+	return commit(af, true);
+}
+
+int atomic_commit_unsynced(struct atomic_file *af)
+{
+	return commit(af, false);
 }
 
 void atomic_abort(struct atomic_file *af)

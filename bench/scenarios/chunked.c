@@ -43,12 +43,20 @@ static int process_chunk(const char *dir, uint64_t k, const struct mnist_row *ro
 	float *norm = mem_alloc(floats * sizeof *norm);
 	if (!norm)
 		return -ENOMEM;
+	/* v / 255.0f for every byte value, computed once: the same floats as
+	 * dividing each pixel, without a division per pixel */
+	static float scale[256];
+	if (scale[255] == 0.0f)
+		for (int v = 0; v < 256; v++)
+			scale[v] = (float)v / 255.0f;
 	double sum = 0;
 	unsigned labels[10] = {0};
 	for (size_t r = 0; r < count; r++) {
 		labels[rows[r].label]++;
+		float row_sum = 0; /* per row in float, then into the double: vectorisable */
 		for (size_t p = 0; p < MNIST_PIXELS; p++)
-			sum += norm[r * MNIST_PIXELS + p] = rows[r].pixels[p] / 255.0f;
+			row_sum += norm[r * MNIST_PIXELS + p] = scale[rows[r].pixels[p]];
+		sum += row_sum;
 	}
 	char path[4096];
 	struct atomic_file af;
@@ -60,7 +68,7 @@ static int process_chunk(const char *dir, uint64_t k, const struct mnist_row *ro
 			fprintf(af.f, " %u", labels[l]);
 		fputc('\n', af.f);
 		fwrite(norm, sizeof *norm, floats, af.f);
-		rc = atomic_commit(&af);
+		rc = atomic_commit_unsynced(&af); /* a scratch file: see atomic_file.h */
 	}
 	mem_free(norm, floats * sizeof *norm);
 	return rc;
