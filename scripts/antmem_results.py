@@ -5,6 +5,7 @@ import csv
 import glob
 import json
 import os
+import statistics
 
 SUMMARY_COLUMNS = [
     "scenario", "layout", "allocator", "repetition", "n", "complete", "ants_done",
@@ -75,6 +76,32 @@ def check_curve(curve):
                 raise InputError(f"{curve}: not an antmem curve (header differs)")
     except OSError as e:
         raise InputError(f"{curve}: {e.strerror}") from None
+
+
+def median_of(rows, key):
+    """The median of a summary column over repetitions, leaving out runs that
+    did not measure it."""
+    return statistics.median(r[key] for r in rows if r[key] is not None)
+
+
+def read_curve(folder, row):
+    """A summary row's curve, its cells as ints (a cell not measured is left
+    out of its row's dict)."""
+    path = os.path.join(folder, row["curve_file"])
+    try:
+        with open(path, newline="") as f:
+            return [{k: int(v) for k, v in r.items() if v != ""} for r in csv.DictReader(f)]
+    except (OSError, ValueError) as e:
+        raise InputError(f"{path}: {e}") from None
+
+
+def first_access(curve):
+    """(base, before, load) of a lazy-loading curve: its baseline row, the last
+    row before the data file was first read, and the row of that first read."""
+    base = curve[0]
+    load = min((p for p in curve if p["bytes_read"] > base["bytes_read"]), key=lambda p: p["iteration"])
+    before = max((p for p in curve if p["iteration"] < load["iteration"]), key=lambda p: p["iteration"])
+    return base, before, load
 
 
 def order_key(layout, allocator):

@@ -12,10 +12,9 @@ import argparse
 import csv
 import json
 import os
-import statistics
 import sys
 
-from antmem_results import InputError, read_summary, write_atomic
+from antmem_results import InputError, first_access, median_of, read_curve, read_summary, write_atomic
 
 BEGIN = "<!-- claims-table:begin (scripts/claims.py writes this) -->"
 END = "<!-- claims-table:end -->"
@@ -30,10 +29,6 @@ def summary(results, name):
     return read_summary(path)[0] if os.path.exists(path) else None
 
 
-def med(rows, key):
-    return statistics.median(r[key] for r in rows)
-
-
 def table_rows(results, name):
     path = os.path.join(results, name)
     if not os.path.exists(path):
@@ -42,22 +37,17 @@ def table_rows(results, name):
         return list(csv.DictReader(f))
 
 
-def curve(results, row):
-    with open(os.path.join(results, row["curve_file"]), newline="") as f:
-        return [{k: int(v) for k, v in r.items() if v != ""} for r in csv.DictReader(f)]
-
-
 def slots_claim(results):
     py_dict, py_slots = summary(results, "colony-py_dict-cpython"), summary(results, "colony-py_slots-cpython")
     c_dict, c_slots = summary(results, "colony-dict-jemalloc"), summary(results, "colony-slots-jemalloc")
     if not (py_dict and py_slots):
         return None
-    ratio = med(py_slots, "bytes_per_ant_rss") / med(py_dict, "bytes_per_ant_rss")
-    measured = (f"CPython {med(py_slots, 'bytes_per_ant_rss'):.1f} vs {med(py_dict, 'bytes_per_ant_rss'):.1f} "
+    ratio = median_of(py_slots, "bytes_per_ant_rss") / median_of(py_dict, "bytes_per_ant_rss")
+    measured = (f"CPython {median_of(py_slots, 'bytes_per_ant_rss'):.1f} vs {median_of(py_dict, 'bytes_per_ant_rss'):.1f} "
                 f"B/ant RSS: **{ratio:.2f}** of the dict class")
     if c_dict and c_slots:
-        measured += (f"; C slots vs dict layouts {med(c_slots, 'bytes_per_ant_rss'):.1f} vs "
-                     f"{med(c_dict, 'bytes_per_ant_rss'):.1f}: {med(c_slots, 'bytes_per_ant_rss') / med(c_dict, 'bytes_per_ant_rss'):.2f}")
+        measured += (f"; C slots vs dict layouts {median_of(c_slots, 'bytes_per_ant_rss'):.1f} vs "
+                     f"{median_of(c_dict, 'bytes_per_ant_rss'):.1f}: {median_of(c_slots, 'bytes_per_ant_rss') / median_of(c_dict, 'bytes_per_ant_rss'):.2f}")
     verdict = ("holds" if 0.4 <= ratio <= 0.6 else
                "does not hold here: CPython 3.11 shares its instances' dict keys (PEP 412), "
                "so dropping the dict saves less than half; a table per object (C dict) would")
@@ -68,11 +58,8 @@ def lazy_claim(results):
     rows = summary(results, "lazy-py_lazy-pandas")
     if not rows:
         return None
-    c = curve(results, rows[0])
-    base = c[0]
-    first = min(p["iteration"] for p in c if p["bytes_read"] > base["bytes_read"])
-    quiet = max((p for p in c if p["iteration"] < first), key=lambda p: p["iteration"])
-    load = next(p for p in c if p["iteration"] == first)
+    base, quiet, load = first_access(read_curve(results, rows[0]))
+    first = load["iteration"]
     before = quiet["rss_bytes"] - base["rss_bytes"]
     measured = (f"{first - 1} `DataProcessor`s created: RSS moved by **{before:,} B**, 0 bytes read; "
                 f"the first `process_data` read {load['bytes_read'] - base['bytes_read']:,} B and added "

@@ -8,28 +8,12 @@ with their curves (standard library only); refuses malformed or incomplete
 input like report.py, naming the file.
 Exit status: 0 written; 1 bad or incomplete input (nothing written); 2 bad arguments."""
 import argparse
-import csv
 import glob
 import os
-import statistics
 import sys
 
-from antmem_results import InputError, read_summary, write_atomic
-
-
-def median(rows, key):
-    return statistics.median(r[key] for r in rows if r[key] is not None)
-
-
-def curve(results, row):
-    path = os.path.join(results, row["curve_file"])
-    try:
-        with open(path, newline="") as f:
-            return [{k: int(v) for k, v in r.items() if v != ""} for r in csv.DictReader(f)]
-    except (OSError, ValueError) as e:
-        raise InputError(f"{path}: {e}") from None
-
-
+from antmem_results import InputError, first_access, read_curve, read_summary, write_atomic
+from antmem_results import median_of as median
 
 
 def delta(a, b, key):
@@ -66,7 +50,7 @@ def lazy_section(results, data_rows):
     for path in paths:
         rows, _ = read_summary(path, results)
         r0 = rows[0]
-        c = curve(results, r0)
+        c = read_curve(results, r0)
         base, last = c[0], c[-1]
         req = delta(last, base, "requested_bytes")
         rss = median(rows, "final_rss_bytes") - median(rows, "baseline_rss_bytes")
@@ -74,15 +58,14 @@ def lazy_section(results, data_rows):
         t = median(rows, "elapsed_ns")
         # one dataset's bytes per row: what the first load added, over the file's rows
         by_it = {p["iteration"]: p for p in c}
-        first = min(i for i in by_it if by_it[i]["bytes_read"] > base["bytes_read"])
-        prev = by_it.get(first - 1, base)
+        _, prev, load = first_access(c)
         # the loading processor also copied its path (the step between two processors
         # that do not load): take that out
         kinds = ("requested_bytes", "usable_bytes", "rss_bytes")
         no_load_step = 2 in by_it and by_it[2]["bytes_read"] == base["bytes_read"]
         per_row = {}
         for k in kinds:
-            step = delta(by_it[first], prev, k)
+            step = delta(load, prev, k)
             path_step = delta(by_it[2], by_it[1], k) if no_load_step and k != "rss_bytes" else 0
             per_row[k] = None if step is None else (step - path_step) / data_rows
         lines.append(",".join([r0["layout"], r0["allocator"], str(int(r0["n"])), cell(req),
@@ -92,25 +75,21 @@ def lazy_section(results, data_rows):
         table.append(f"| {r0['layout']} | {r0['allocator']} | {int(r0['n'])} | {mib(req)} | {rss / 2**20:.2f} | "
                      f"{read / 2**20:.2f} | {t / 1e9:.3f} | "
                      + " | ".join(cell(per_row[k], 1) or "–" for k in kinds) + " |")
+        first = load["iteration"]
         if r0["layout"] == "lazy-rows":
             # one processor before any access, then the first access: deltas read off the curve
-            by_it = {p["iteration"]: p for p in c}
-            first = min(i for i in by_it if i > 1 and by_it[i]["bytes_read"] > base["bytes_read"])
             before = by_it[2]["requested_bytes"] - by_it[1]["requested_bytes"] if 2 in by_it else None
-            access = by_it[first]["requested_bytes"] - by_it[first - 1]["requested_bytes"]
+            access = load["requested_bytes"] - prev["requested_bytes"]
             single = (f"One `DataProcessor` allocates **{before} bytes** of its own before its first access (a copy of its "
                       f"path: its loader struct sits in an array made up front); its first access adds **{access:,} bytes** (the dataset, "
                       f"{access / 1e6:.2f} MB) — the seed's before/after figure, from the lazy-rows curve "
-                      f"(processors {first - 1} → {first}).") if before is not None else ""
+                      f"(processors {prev['iteration']} → {first}).") if before is not None else ""
         if r0["layout"] == "py_lazy":
             # the article's DataLoader: what RSS did before and at the first access
-            by_it = {p["iteration"]: p for p in c}
-            first = min(i for i in by_it if by_it[i]["bytes_read"] > base["bytes_read"])
-            quiet = max(i for i in by_it if i < first)
             single += (f"\n\nThe article's own `DataLoader` (CPython, pandas): creating processors 1 to {first - 1} "
-                       f"moved RSS by **{by_it[quiet]['rss_bytes'] - base['rss_bytes']:,} bytes** (nothing is "
+                       f"moved RSS by **{prev['rss_bytes'] - base['rss_bytes']:,} bytes** (nothing is "
                        f"loaded: its claim holds); processor {first}'s first access added "
-                       f"**{by_it[first]['rss_bytes'] - by_it[quiet]['rss_bytes']:,} bytes** of RSS.")
+                       f"**{load['rss_bytes'] - prev['rss_bytes']:,} bytes** of RSS.")
     return "\n".join(lines) + "\n", "\n".join(table) + "\n\n" + single + "\n"
 
 
@@ -126,11 +105,8 @@ def first_access_section(results):
         folder = os.path.dirname(d)
         for path in sorted(glob.glob(os.path.join(d, "lazy-*.csv"))):
             rows, _ = read_summary(path, folder)
-            c = curve(folder, rows[0])
-            base = c[0]
-            first = min(p["iteration"] for p in c if p["bytes_read"] > base["bytes_read"])
-            quiet = max((p for p in c if p["iteration"] < first), key=lambda p: p["iteration"])
-            load = next(p for p in c if p["iteration"] == first)
+            base, quiet, load = first_access(read_curve(folder, rows[0]))
+            first = load["iteration"]
             held = delta(quiet, base, "requested_bytes")
             held_text = f"{held:,} B requested" if held is not None else \
                 f"{quiet['rss_bytes'] - base['rss_bytes']:,} B RSS"
@@ -162,7 +138,7 @@ def sizes_section(results):
             if not os.path.exists(path):
                 continue
             rows, _ = read_summary(path, folder)
-            c = curve(folder, rows[0])
+            c = read_curve(folder, rows[0])
             peak_req = max(p["requested_bytes"] for p in c) - c[0]["requested_bytes"] \
                 if "requested_bytes" in c[0] else None
             peak_rss = median(rows, "peak_rss_bytes") - median(rows, "baseline_rss_bytes")
