@@ -22,8 +22,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from article import make_colony  # noqa: E402  the article's classes
-from measure import (CURVE_COLUMNS, SUMMARY_COLUMNS, Statm, positive, provenance,  # noqa: E402
-                     run_child, summary_row)
+from measure import SUMMARY_COLUMNS, Curve, Statm, positive, provenance, run_child, summary_row  # noqa: E402
 from antmem_results import write_atomic  # noqa: E402
 
 ALLOCATOR = "cpython"
@@ -56,31 +55,14 @@ def child(mode, slots, n, stride, curve_path):
         assert workers == n
         out["baseline_rss_bytes"], out["final_rss_bytes"] = baseline, statm.rss()
     else:
-        tmp = f"{os.path.dirname(curve_path)}/.{os.path.basename(curve_path)}.tmp{os.getpid()}"
-        blank = "," * (len(CURVE_COLUMNS) - 2)  # everything after rss_bytes: not measured
-        with open(tmp, "w", buffering=1 << 16) as f:
-            f.write(",".join(CURVE_COLUMNS) + "\n")
-            baseline = last = peak = statm.rss()
-            f.write(f"0,{baseline}{blank}\n")
-            rows, last_written = 1, 0
-            colony = Colony("Tinyopolis")
-            start = time.perf_counter_ns()
-            for i in range(n):
-                colony.add_ant(f"W{i}", "Worker")
-                rss = statm.rss()
-                if rss != last:
-                    peak = max(peak, rss)
-                    last = rss
-                    if (i + 1) % stride == 0:
-                        f.write(f"{i + 1},{rss}{blank}\n")
-                        rows, last_written = rows + 1, i + 1
-            out["sampled_elapsed_ns"] = time.perf_counter_ns() - start
-            if last_written != n:
-                f.write(f"{n},{last}{blank}\n")
-                rows += 1
-        os.replace(tmp, curve_path)
-        out.update(baseline_rss_bytes=baseline, final_rss_bytes=last, peak_rss_bytes=peak,
-                   curve_rows=rows)
+        curve = Curve(curve_path, statm, stride=stride)
+        colony = Colony("Tinyopolis")
+        start = time.perf_counter_ns()
+        for i in range(n):
+            colony.add_ant(f"W{i}", "Worker")
+            curve.tick(i + 1)
+        out["sampled_elapsed_ns"] = time.perf_counter_ns() - start
+        out.update(curve.close())
     print(json.dumps(out))
 
 

@@ -53,30 +53,40 @@ class ReadCounter:
 
 
 class Curve:
-    """A curve CSV in antmem's schema, one row per change (RSS or bytes read),
-    written to a temporary and renamed into place by close()."""
+    """A curve CSV in antmem's schema, written to a temporary and renamed into
+    place by close(). As the driver's sampler: a row for an iteration whose
+    figures changed (RSS, and bytes read when reads is given), every stride-th
+    iteration, and the last iteration always, so the curve ends at the run's
+    final figures. Without reads, bytes_read is an empty cell (not measured)."""
 
-    def __init__(self, path, statm, reads):
-        self.path, self.statm, self.reads = path, statm, reads
+    def __init__(self, path, statm, reads=None, stride=1):
+        self.path, self.statm, self.reads, self.stride = path, statm, reads, stride
         self.tmp = f"{os.path.dirname(path)}/.{os.path.basename(path)}.tmp{os.getpid()}"
         self.f = open(self.tmp, "w", buffering=1 << 16)
         self.f.write(",".join(CURVE_COLUMNS) + "\n")
         self.baseline = self.last = self.peak = statm.rss()
-        self.last_read, self.rows = 0, 0
-        self.write(0, self.baseline, 0)
+        self.last_read = 0 if reads else None
+        self.rows = self.iteration = self.written = 0
+        self.write()
 
-    def write(self, i, rss, read):
-        self.f.write(f"{i},{rss}{BLANK_AFTER_RSS},{read}\n")
+    def write(self):
+        read = "" if self.last_read is None else self.last_read
+        self.f.write(f"{self.iteration},{self.last}{BLANK_AFTER_RSS},{read}\n")
         self.rows += 1
+        self.written = self.iteration
 
     def tick(self, i):
-        rss, read = self.statm.rss(), self.reads.read()
+        rss = self.statm.rss()
+        read = self.reads.read() if self.reads else None
+        changed = rss != self.last or read != self.last_read
+        self.iteration, self.last, self.last_read = i, rss, read
         self.peak = max(self.peak, rss)
-        if rss != self.last or read != self.last_read:
-            self.write(i, rss, read)
-        self.last, self.last_read = rss, read
+        if changed and i % self.stride == 0:
+            self.write()
 
     def close(self):
+        if self.written != self.iteration:
+            self.write()
         self.f.close()
         os.replace(self.tmp, self.path)
         return {"baseline_rss_bytes": self.baseline, "final_rss_bytes": self.last,
