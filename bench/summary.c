@@ -66,12 +66,10 @@ static void write_row(FILE *f, const struct options *o, const struct variant *v,
 	per_ant(f, s->baseline.active_bytes, s->final.active_bytes, s->done);
 	per_ant(f, s->baseline.metadata_bytes, s->final.metadata_bytes, s->done);
 	const struct byte_account *a = &s->account;
-	uint64_t none = MEASURE_NONE;
-	per_ant(f, 0, s->accounted ? a->payload_bytes : none, s->done);
-	per_ant(f, 0, s->accounted ? a->header_bytes : none, s->done);
-	per_ant(f, 0, s->accounted ? a->table_slack_bytes : none, s->done);
-	per_ant(f, 0, s->accounted ? a->growth_slack_bytes : none, s->done);
-	per_ant(f, 0, s->accounted ? a->growth_untouched_bytes : none, s->done);
+	const uint64_t kinds[] = {a->payload_bytes, a->header_bytes, a->table_slack_bytes,
+				  a->growth_slack_bytes, a->growth_untouched_bytes}; /* the header's order */
+	for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+		per_ant(f, 0, s->accounted ? kinds[k] : MEASURE_NONE, s->done);
 	fprintf(f, "%llu,%llu,%llu,", (unsigned long long)s->peak.rss_bytes,
 		(unsigned long long)s->baseline.rss_bytes, (unsigned long long)s->final.rss_bytes);
 	cell(f, s->baseline.allocated_bytes);

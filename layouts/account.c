@@ -2,7 +2,6 @@
 #define _DEFAULT_SOURCE /* mincore */
 #include "account.h"
 
-#include <stdbool.h>
 #include <sys/mman.h>
 #include <unistd.h>
 

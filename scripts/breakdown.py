@@ -133,15 +133,10 @@ def table(rows):
     return "\n".join(out)
 
 
-def components_of(entries):
-    """{(layout, allocator): {component: B/ant}} for compare.py."""
-    return {(r["layout"], r["allocator"]): {c: r[c] for c in COMPONENTS + ["growth_untouched"]}
-            for r in rows_of(entries)}
-
-
 def moved(old, new):
-    """The components that changed between two breakdowns of one run, largest
-    move first, as "name +x.xx"."""
-    deltas = [(c, new[c] - old[c]) for c in old if old[c] is not None and new.get(c) is not None]
+    """The components that changed between two breakdowns (rows) of one run,
+    largest move first, as "name +x.xx"."""
+    deltas = [(c, new[c] - old[c]) for c in COMPONENTS + ["growth_untouched"]
+              if old[c] is not None and new[c] is not None]
     deltas = [d for d in deltas if abs(d[1]) >= ROUNDING]
     return [f"{c} {d:+.3f}" for c, d in sorted(deltas, key=lambda d: -abs(d[1]))]

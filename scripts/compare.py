@@ -48,8 +48,7 @@ def summary_figures(folder):
         rows = entry["rows"]
         key = f"{rows[0]['scenario']}/{entry['layout']}/{entry['allocator']} n={int(rows[0]['n'])}"
         try:
-            part = breakdown.breakdown(entry)
-            parts = part and {c: part[c] for c in breakdown.COMPONENTS + ["growth_untouched"]}
+            parts = breakdown.breakdown(entry)
         except breakdown.BreakdownError as e:  # compare the figures; say why there is no breakdown
             parts = f"no breakdown: {e}"
         runs[key] = {"n": int(rows[0]["n"]), "page_size": int(entry["meta"].get("page_size", 4096)),
