@@ -315,17 +315,21 @@ class Compare(unittest.TestCase):
         return subprocess.run([sys.executable, script("compare.py"), "--no-time", *extra,
                                self.base, self.new], capture_output=True, text=True)
 
-    def scale_summary(self, layout, column, factor):
+    def edit_summary(self, layout, edit):
+        """Rewrite the new run's jemalloc summary of layout, edit(row) on each row."""
         path = os.path.join(self.new, "summary", f"colony-{layout}-jemalloc.csv")
         with open(path, newline="") as f:
             rows = list(csv.DictReader(f))
             fields = list(rows[0])
         for r in rows:
-            r[column] = f"{float(r[column]) * factor:.3f}"
+            edit(r)
         with open(path, "w", newline="") as f:
             w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
             w.writeheader()
             w.writerows(rows)
+
+    def scale_summary(self, layout, column, factor):
+        self.edit_summary(layout, lambda r: r.update({column: f"{float(r[column]) * factor:.3f}"}))
 
     def test_same_run_no_change(self):
         p = self.compare()
@@ -363,17 +367,10 @@ class Compare(unittest.TestCase):
     def test_names_the_component_that_moved(self):
         """Three more table slots per dict ant: 8 bytes more requested,
         usable, active and RSS; the diff names table slack alone."""
-        path = os.path.join(self.new, "summary", "colony-dict-jemalloc.csv")
-        with open(path, newline="") as f:
-            rows = list(csv.DictReader(f))
-            fields = list(rows[0])
-        for r in rows:
+        def eight_more(r):
             for c in ("table_slack", "requested", "usable", "allocated", "active", "rss"):
                 r[f"bytes_per_ant_{c}"] = f"{float(r[f'bytes_per_ant_{c}']) + 8:.3f}"
-        with open(path, "w", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
-            w.writeheader()
-            w.writerows(rows)
+        self.edit_summary("dict", eight_more)
         p = self.compare()
         self.assertEqual(p.returncode, 1, p.stdout)
         self.assertIn("REGRESSION colony/dict/jemalloc n=3000 bytes_per_ant_usable", p.stdout)
