@@ -104,6 +104,17 @@ def first_access(curve):
     return base, before, load
 
 
+def replace_between(text, begin, end, block, path):
+    """text with block between the markers begin and end (both kept), as the
+    scripts update README.md's generated tables; InputError naming path when
+    the markers are missing."""
+    start, stop = text.find(begin), text.find(end)
+    if start < 0 or stop < start:
+        name = begin.removeprefix("<!-- ").split(":")[0]  # "results-table"
+        raise InputError(f"{path}: {name} markers not found")
+    return text[:start] + begin + "\n" + block + text[stop:]
+
+
 def order_key(layout, allocator):
     def rank(order, name):
         return (order.index(name), "") if name in order else (len(order), name)

@@ -14,7 +14,8 @@ import json
 import os
 import sys
 
-from antmem_results import InputError, first_access, median_of, read_curve, read_summary, write_atomic
+from antmem_results import (InputError, first_access, median_of, read_curve, read_summary, replace_between,
+                            write_atomic)
 
 BEGIN = "<!-- claims-table:begin (scripts/claims.py writes this) -->"
 END = "<!-- claims-table:end -->"
@@ -214,10 +215,7 @@ system CPython with pandas.
         if args.readme:  # checked before anything is written
             with open(args.readme) as f:
                 text = f.read()
-            start, stop = text.find(BEGIN), text.find(END)
-            if start < 0 or stop < start:
-                raise InputError(f"{args.readme}: claims-table markers not found")
-            readme = text[:start] + BEGIN + "\n" + block + "\n" + perf + "\n" + text[stop:]
+            readme = replace_between(text, BEGIN, END, block + "\n" + perf + "\n", args.readme)
         write_atomic(os.path.join(args.results, "claims.csv"), "\n".join(csv_lines) + "\n")
         write_atomic(os.path.join(args.results, "CLAIMS.md"), body)
         if readme is not None:

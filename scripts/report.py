@@ -15,7 +15,7 @@ import statistics
 import sys
 
 import breakdown
-from antmem_results import ALLOCATOR_ORDER, InputError, load, order_key, write_atomic
+from antmem_results import ALLOCATOR_ORDER, InputError, load, order_key, replace_between, write_atomic
 
 TABLE_BEGIN = "<!-- results-table:begin (scripts/report.py writes this) -->"
 TABLE_END = "<!-- results-table:end -->"
@@ -318,13 +318,6 @@ RSS, which grows only as pages are first touched; RSS keeps freed arrays until d
 {env}
 | allocators | {versions} |
 """
-
-
-def replace_between(text, begin, end, block, path):
-    start, stop = text.find(begin), text.find(end)
-    if start < 0 or stop < start:
-        raise InputError(f"{path}: markers {begin!r} ... {end!r} not found")
-    return text[:start] + begin + "\n" + block + text[stop:]
 
 
 def update_readme(path, rows, parts):
