@@ -32,8 +32,10 @@ static int run_colony(struct run_ctx *ctx)
 		if (workers != ctx->done)
 			ctx->status = -EIO;
 	}
-	ops->account(c, &ctx->account); /* reads only: allocates nothing, touches no page */
-	ctx->accounted = true;
+	if (ctx->sampler) { /* the summary takes its bytes from the sampled run only */
+		ops->account(c, &ctx->account); /* reads only: allocates nothing, touches no page */
+		ctx->accounted = true;
+	}
 	ctx_final(ctx);
 	ops->destroy(c);
 	return ctx->status;
