@@ -6,11 +6,9 @@
 #include <gnu/libc-version.h>
 #include <malloc.h>
 
+#include "../layouts/mem.h"
 #include "alloc_stats.h"
 
-/* Bumped on every read: glibc cannot say whether it was called since the
- * last sample, so the sampler never reuses its figures. */
-static uint64_t reads;
 
 const char *alloc_name(void)
 {
@@ -33,9 +31,14 @@ uint64_t alloc_thread_live_bytes(void)
 	return mi.uordblks + mi.hblkhd; /* in-use chunks in the heap + mmapped chunks */
 }
 
-uint64_t alloc_thread_activity(void)
+uint64_t alloc_release_points(void)
 {
-	return ++reads;
+	return mem_release_points; /* glibc trims and unmaps through internal calls */
+}
+
+bool alloc_live_bytes_cheap(void)
+{
+	return false; /* mallinfo2 walks every bin */
 }
 
 void alloc_stats_read(struct alloc_stats *out)

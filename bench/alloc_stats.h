@@ -5,6 +5,7 @@
 #ifndef ANTMEM_ALLOC_STATS_H
 #define ANTMEM_ALLOC_STATS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define MEASURE_NONE UINT64_MAX
@@ -25,10 +26,14 @@ int alloc_init(void) __attribute__((warn_unused_result));
 /* Bytes this thread holds (usable size, after size-class rounding): exact
  * and cheap enough to read every iteration; MEASURE_NONE if unsupported. */
 uint64_t alloc_thread_live_bytes(void);
-/* A number that changes whenever this thread calls the allocator in a way
- * that changes its state (cumulative bytes allocated plus freed): while it
- * stands still, the figures below cannot have moved. A few ns. */
-uint64_t alloc_thread_activity(void);
+/* True where alloc_thread_live_bytes costs a few ns (a counter), false
+ * where it walks the heap (glibc's mallinfo2): the sampler then reads it
+ * only with the process-wide figures, at their stride. */
+bool alloc_live_bytes_cheap(void);
+/* A number that changes whenever the allocator may have given pages back
+ * through calls the RSS tracker's wrappers do not see (rss_track.h): glibc's
+ * frees (mem.c's release points); 0 where every release is seen. */
+uint64_t alloc_release_points(void);
 /* Process-wide figures, refreshed first: costs microseconds. */
 void alloc_stats_read(struct alloc_stats *out);
 /* Hand cached free blocks back so the next figures are exact (tcache). */

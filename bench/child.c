@@ -42,6 +42,15 @@ void curve_path_incomplete(char *path, size_t size)
 		strcpy(path + len - 4, ".incomplete.csv");
 }
 
+/* The allocator's process-wide statistics cost microseconds: read them at
+ * 64 evenly spaced iterations, on curve rows (a multiple of the stride). */
+static uint64_t stats_every(const struct options *o)
+{
+	uint64_t stride = o->curve_stride ? o->curve_stride : 1;
+	uint64_t every = (o->n + 63) / 64;
+	return every <= stride ? stride : (every + stride - 1) / stride * stride;
+}
+
 /* RLIMIT_AS at the current address space plus extra bytes. */
 static int limit_address_space(uint64_t extra)
 {
@@ -121,8 +130,12 @@ static int child_main(const struct options *o, const struct variant *v, bool sam
 			return EXIT_RUN_FAILED;
 		}
 		setvbuf(curve.f, curve_buffer, _IOFBF, sizeof curve_buffer);
-		if (sampler_begin(&sampler, curve.f, o->curve_stride))
+		char why[200];
+		r.allocator_stats_every = stats_every(o);
+		if (sampler_begin(&sampler, curve.f, o->curve_stride, r.allocator_stats_every,
+				  o->verify_rss, why, sizeof why))
 			goto out_write_error;
+		(void)why; /* said once by the driver's probe (main.c), not per child */
 		ctx.sampler = &sampler;
 		r.baseline = sampler.baseline;
 	} else if (sample_take(&r.baseline, 0)) {
@@ -143,6 +156,7 @@ static int child_main(const struct options *o, const struct variant *v, bool sam
 	alloc_purge();
 	ctx_sample(&ctx, &r.after_purge);
 	r.hwm_bytes = hwm_reset ? ctx.final_hwm_bytes : MEASURE_NONE;
+	r.final_purged_rss_bytes = ctx.final_purged_rss_bytes;
 	r.account = ctx.account;
 	r.accounted = ctx.accounted;
 	r.status = ctx.status;
@@ -153,6 +167,11 @@ static int child_main(const struct options *o, const struct variant *v, bool sam
 			goto out_write_error;
 		sample_max(&r.peak, &sampler.peak);
 		r.curve_rows = sampler.rows;
+		r.rss_by_faults = sampler.rss.method == RSS_METHOD_FAULTS;
+		r.rss_anchors = sampler.rss.anchors;
+		r.rss_fault_records = sampler.rss.faults;
+		r.rss_repeats = sampler.rss.repeats;
+		r.verified = sampler.verified;
 		if (!r.complete) /* keep it, under a name no chart or report takes */
 			curve_path_incomplete(curve.path, sizeof curve.path);
 		int rc = atomic_commit(&curve);

@@ -10,6 +10,7 @@
 
 #include "options.h"
 #include "sample.h"
+#include "sampler.h"
 
 struct run_result {
 	int status;    /* the layout's status that stopped the loop, 0 if none */
@@ -19,6 +20,12 @@ struct run_result {
 	struct sample after_free;  /* the scenario freed everything, thread cache flushed */
 	struct sample after_purge; /* then the allocator returned free pages (alloc_purge) */
 	uint64_t hwm_bytes; /* kernel RSS high-water mark at the loop's end, reset before the baseline */
+	uint64_t final_purged_rss_bytes; /* RSS at the loop's end once free pages were returned */
+	/* How the sampled run's RSS was read (rss_track.h) and what it saw */
+	bool rss_by_faults;
+	uint64_t rss_anchors, rss_fault_records, rss_repeats;
+	struct rss_verify verified; /* with --verify-rss */
+	uint64_t allocator_stats_every;
 	struct byte_account account; /* the colony's bytes by kind, if accounted */
 	bool accounted;
 };

@@ -147,6 +147,10 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			o->no_fork = true;
 			continue;
 		}
+		if (strcmp(arg, "--verify-rss") == 0) {
+			o->verify_rss = true;
+			continue;
+		}
 		if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
 			o->quiet = true;
 			continue;
@@ -217,8 +221,9 @@ void options_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: antmem [options]\n"
-		"Runs a scenario for each layout in fresh processes: once without sampling\n"
-		"(the time) and once sampling memory after every iteration (the curve).\n"
+		"Runs a scenario for each layout in fresh processes: once sampling memory\n"
+		"after every iteration at real speed (the figures and the curve), and once\n"
+		"without sampling (the check that sampling costs little: sampled/unsampled).\n"
 		"\n"
 		"  --scenario NAME     workload to run (default colony; see --list)\n"
 		"  --layout L[,L...]   layouts to measure, or all (default all)\n"
@@ -235,6 +240,9 @@ void options_usage(FILE *out)
 		"  --chunk-rows R      chunked: rows per chunk (default 500); n = chunks in FILE\n"
 		"  --no-fork           run in this process, not in fresh children: for\n"
 		"                      valgrind or heaptrack; heaps then mix between runs\n"
+		"  --verify-rss        also read /proc/self/statm after every iteration of the\n"
+		"                      sampled run and count where the page-fault tracker's RSS\n"
+		"                      differs (summary columns rss_verify_*; slow)\n"
 		"  --list              list layouts and scenarios, then exit\n"
 		"  -q, --quiet         no progress lines on stderr\n"
 		"  -h, --help          this text\n"
@@ -242,7 +250,9 @@ void options_usage(FILE *out)
 		"Writes DIR/curves/<scenario>-<layout>-<allocator>-r<k>.csv (.incomplete.csv\n"
 		"when the run stopped early) and\n"
 		"DIR/summary/<scenario>-<layout>-<allocator>.csv (+ .json provenance),\n"
-		"each atomically. Exit status: 0 all runs complete; 1 a run failed (out of\n"
+		"each atomically. RSS comes from the kernel's page-fault records\n"
+		"(perf_event_open); where that is refused, or ANTMEM_RSS_METHOD=statm,\n"
+		"from a statm read every iteration, said on stderr and in the JSON. Exit status: 0 all runs complete; 1 a run failed (out of\n"
 		"memory, I/O error, crash; files of completed runs are kept); 2 bad arguments\n"
 		"(nothing run, nothing written).\n",
 		DEFAULT_N);

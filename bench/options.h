@@ -35,6 +35,7 @@ struct options {
 	const char *colony_name;
 	bool help, list, quiet;
 	bool no_fork; /* run in this process: for valgrind and heaptrack */
+	bool verify_rss; /* --verify-rss: statm beside the tracker every iteration */
 };
 
 /* 0, or -1 with a one-line reason in err (no trailing newline). */

@@ -6,18 +6,30 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../layouts/mem.h"
 #include "alloc_stats.h"
-#include "dataset/mnist.h"
 
 static int statm_fd = -1;
 
+/* /proc/self is resolved when the file is opened: a forked child would go on
+ * reading its parent's statm through an inherited descriptor. */
+static void forget_statm(void)
+{
+	if (statm_fd >= 0)
+		close(statm_fd);
+	statm_fd = -1;
+}
+
 uint64_t rss_bytes_now(void)
 {
+	static bool at_fork_set;
 	char buf[128];
+	if (!at_fork_set)
+		at_fork_set = pthread_atfork(NULL, NULL, forget_statm) == 0;
 	if (statm_fd < 0)
 		statm_fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
 	ssize_t len = statm_fd < 0 ? -1 : pread(statm_fd, buf, sizeof buf - 1, 0);
@@ -32,16 +44,24 @@ uint64_t rss_bytes_now(void)
 	return pages * (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
-static int take_cheap(struct sample *s, uint64_t iteration)
+void sample_counters(struct sample *s)
 {
-	s->iteration = iteration;
 	s->requested_bytes = mem_requested_bytes;
 	s->usable_bytes = mem_track_usable ? mem_usable_bytes : MEASURE_NONE;
-	s->allocated_bytes = alloc_thread_live_bytes();
-	s->allocator_activity = alloc_thread_activity();
-	s->bytes_read = mnist_bytes_read;
-	s->rss_bytes = rss_bytes_now();
-	return s->rss_bytes ? 0 : -1;
+	if (alloc_live_bytes_cheap())
+		s->allocated_bytes = alloc_thread_live_bytes();
+}
+
+void sample_allocator_stats(struct sample *s)
+{
+	struct alloc_stats st;
+	alloc_stats_read(&st);
+	s->active_bytes = st.active_bytes;
+	s->resident_bytes = st.resident_bytes;
+	s->mapped_bytes = st.mapped_bytes;
+	s->metadata_bytes = st.metadata_bytes;
+	if (!alloc_live_bytes_cheap())
+		s->allocated_bytes = alloc_thread_live_bytes();
 }
 
 int rss_hwm_reset(void)
@@ -71,21 +91,12 @@ uint64_t rss_hwm_bytes(void)
 
 int sample_take(struct sample *s, uint64_t iteration)
 {
-	struct alloc_stats st;
-	alloc_stats_read(&st);
-	s->active_bytes = st.active_bytes;
-	s->resident_bytes = st.resident_bytes;
-	s->mapped_bytes = st.mapped_bytes;
-	s->metadata_bytes = st.metadata_bytes;
-	return take_cheap(s, iteration);
-}
-
-int sample_next(struct sample *s, const struct sample *prev, uint64_t iteration)
-{
-	if (alloc_thread_activity() != prev->allocator_activity)
-		return sample_take(s, iteration);
-	*s = *prev;
-	return take_cheap(s, iteration);
+	s->iteration = iteration;
+	s->bytes_read = 0;
+	sample_allocator_stats(s);
+	sample_counters(s);
+	s->rss_bytes = rss_bytes_now();
+	return s->rss_bytes ? 0 : -1;
 }
 
 bool sample_differs(const struct sample *a, const struct sample *b)

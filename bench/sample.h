@@ -13,7 +13,8 @@
  *   resident_bytes   allocator pages resident, incl. its metadata
  *   mapped_bytes     address space the allocator holds
  *   metadata_bytes   the allocator's own bookkeeping
- *   bytes_read       bytes read from input files so far (the MNIST reader)
+ *   bytes_read       bytes of input read so far, from the counter the
+ *                    scenario hands the sampler (0 when it reads no input)
  * MEASURE_NONE (an empty CSV cell) marks what the allocator cannot say. */
 #ifndef ANTMEM_SAMPLE_H
 #define ANTMEM_SAMPLE_H
@@ -35,9 +36,6 @@
 	X(metadata_bytes)  \
 	X(bytes_read)
 
-/* Not a CSV column: what sample_next() compares. */
-#define SAMPLE_PRIVATE_FIELDS(X) X(allocator_activity)
-
 #define SAMPLE_COUNT(f) +1
 enum { SAMPLE_NFIELDS = 0 SAMPLE_FIELDS(SAMPLE_COUNT) };
 #undef SAMPLE_COUNT
@@ -45,17 +43,18 @@ enum { SAMPLE_NFIELDS = 0 SAMPLE_FIELDS(SAMPLE_COUNT) };
 struct sample {
 #define SAMPLE_MEMBER(f) uint64_t f;
 	SAMPLE_FIELDS(SAMPLE_MEMBER)
-	SAMPLE_PRIVATE_FIELDS(SAMPLE_MEMBER)
 #undef SAMPLE_MEMBER
 };
 
-/* Fills s with every figure, reading the allocator's statistics afresh. */
+/* Fills s with every figure: RSS from statm, the allocator's statistics
+ * afresh (bytes_read is left 0 for the caller). 0, or -1 if statm failed. */
 int sample_take(struct sample *s, uint64_t iteration) __attribute__((warn_unused_result));
-/* The same, but reuses prev's allocator statistics when the allocator has not
- * been called since prev was taken (they cannot have changed): exact, and
- * saves the epoch refresh that dominates a sample's cost. */
-int sample_next(struct sample *s, const struct sample *prev, uint64_t iteration)
-	__attribute__((warn_unused_result));
+/* The layouts' byte counters (requested, usable) and, where it is cheap,
+ * the allocator's live bytes: what the sampler reads every iteration. */
+void sample_counters(struct sample *s);
+/* The allocator's process-wide statistics (microseconds: an epoch refresh
+ * under jemalloc), and its live bytes where those are not cheap. */
+void sample_allocator_stats(struct sample *s);
 /* True when any measured figure differs (the iteration is not compared). */
 bool sample_differs(const struct sample *a, const struct sample *b);
 /* Field-wise maximum into peak. */

@@ -4,30 +4,53 @@
  * stride K only at iterations divisible by K (plus the last), for curves
  * small enough to commit. Peaks are taken over every sample either way.
  *
- * Memory: the sampler holds four struct samples and writes through the
- * caller's FILE; it allocates nothing per iteration, so its footprint is
- * fixed (see README "What the harness costs"). */
+ * What each iteration costs (so the sampled run is the real workload):
+ * RSS from the page-fault tracker (rss_track.h: a ring-buffer check when
+ * nothing was touched), the layouts' byte counters and jemalloc's thread
+ * counter (loads). The allocator's process-wide statistics cost
+ * microseconds (jemalloc's epoch refresh, glibc's heap walk), so they are
+ * read only every stats_every iterations (on curve rows, listed in the
+ * summary's JSON as allocator_stats_every); rows between carry the last
+ * reading, and the summary's final figures are read afresh after the loop.
+ *
+ * Memory: the sampler holds a few struct samples and the tracker's page
+ * table and writes through the caller's FILE; it allocates nothing per
+ * iteration, so its footprint is fixed (see README "What the harness costs"). */
 #ifndef ANTMEM_SAMPLER_H
 #define ANTMEM_SAMPLER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "rss_track.h"
 #include "sample.h"
+
+struct rss_verify {
+	uint64_t iterations; /* compared against a statm read */
+	uint64_t differing;  /* where the tracker's RSS was not statm's */
+	uint64_t first_differing, max_diff_bytes;
+};
 
 struct sampler {
 	FILE *out;
-	uint64_t stride;
+	uint64_t stride, stats_every;
+	const uint64_t *input_bytes; /* a scenario's bytes-read counter, or NULL */
+	bool verify;                 /* also read statm every iteration and compare */
+	struct rss_verify verified;
+	struct rss_track rss;
 	struct sample baseline, last, last_written, peak;
 	uint64_t rows;
 	int status; /* first write error, sticky */
 };
 
-/* Takes the baseline (iteration 0) and writes the header and its row. */
-int sampler_begin(struct sampler *s, FILE *out, uint64_t stride)
-	__attribute__((warn_unused_result));
+/* Starts the RSS tracker and takes the baseline (iteration 0), writes the
+ * header and its row. A fallback to statm is said in why (else empty). */
+int sampler_begin(struct sampler *s, FILE *out, uint64_t stride, uint64_t stats_every,
+		  bool verify, char *why, size_t why_size) __attribute__((warn_unused_result));
 void sampler_tick(struct sampler *s, uint64_t iteration);
-/* Writes the last sample if it was not written; returns the sticky status. */
+/* Writes the last sample if it was not written, stops the tracker; returns
+ * the sticky status. */
 int sampler_end(struct sampler *s) __attribute__((warn_unused_result));
 
 #endif

@@ -26,7 +26,10 @@ static const char summary_header[] =
 	"peak_rss_bytes,baseline_rss_bytes,final_rss_bytes,baseline_allocated_bytes,"
 	"final_allocated_bytes,final_requested_bytes,unsampled_final_allocated_bytes,"
 	"unsampled_bytes_per_ant_rss,after_free_allocated_bytes,after_free_rss_bytes,"
-	"after_purge_rss_bytes,peak_rss_hwm_bytes,curve_rows,curve_file\n";
+	"after_purge_rss_bytes,peak_rss_hwm_bytes,unsampled_ns_per_ant,"
+	"bytes_per_ant_rss_purged,final_purged_rss_bytes,rss_by_faults,rss_anchors,"
+	"rss_fault_records,rss_verified_iterations,rss_verify_differing,"
+	"rss_verify_max_diff_bytes,curve_rows,curve_file\n";
 
 /* (after - before) / count, as a CSV cell: empty when not measured. */
 static void per_ant(FILE *f, uint64_t before, uint64_t after, uint64_t count)
@@ -53,8 +56,8 @@ static void write_row(FILE *f, const struct options *o, const struct variant *v,
 		alloc_name(), rep + 1, (unsigned long long)s->n, t->complete && s->complete,
 		(unsigned long long)s->done, (unsigned long long)t->elapsed_ns,
 		(unsigned long long)s->elapsed_ns);
-	per_ant(f, 0, t->elapsed_ns, t->done);
-	per_ant(f, 0, t->traverse_ns, t->traverse_ns ? t->done : 0);
+	per_ant(f, 0, s->elapsed_ns, s->done); /* the sampled run: at real speed */
+	per_ant(f, 0, s->traverse_ns, s->traverse_ns ? s->done : 0);
 	if (t->elapsed_ns)
 		fprintf(f, "%.3f,", (double)s->elapsed_ns / (double)t->elapsed_ns);
 	else
@@ -81,6 +84,16 @@ static void write_row(FILE *f, const struct options *o, const struct variant *v,
 	cell(f, s->after_free.rss_bytes);
 	cell(f, s->after_purge.rss_bytes);
 	cell(f, s->hwm_bytes);
+	per_ant(f, 0, t->elapsed_ns, t->done);
+	per_ant(f, s->baseline.rss_bytes, s->final_purged_rss_bytes, s->done);
+	cell(f, s->final_purged_rss_bytes);
+	const struct rss_verify *rv = &s->verified;
+	bool verified = rv->iterations > 0;
+	fprintf(f, "%d,%llu,%llu,", s->rss_by_faults, (unsigned long long)s->rss_anchors,
+		(unsigned long long)s->rss_fault_records);
+	cell(f, verified ? rv->iterations : MEASURE_NONE);
+	cell(f, verified ? rv->differing : MEASURE_NONE);
+	cell(f, verified ? rv->max_diff_bytes : MEASURE_NONE);
 	fprintf(f, "%llu,%s\n", (unsigned long long)s->curve_rows, r->curve_file);
 }
 
@@ -139,8 +152,13 @@ static void read_field(const char *path, const char *key, char *out, size_t size
 	fclose(f);
 }
 
-int provenance_write(const char *path, const struct options *o, int argc, char **argv)
+int provenance_write(const char *path, const struct options *o, int argc, char **argv,
+		     const struct rep_results *reps, size_t rep_count)
 {
+	bool by_faults = rep_count > 0;
+	for (size_t i = 0; i < rep_count; i++)
+		by_faults = by_faults && reps[i].sampled.rss_by_faults;
+	uint64_t stats_every = rep_count ? reps[0].sampled.allocator_stats_every : 0;
 	struct atomic_file af;
 	int rc = atomic_open(&af, path);
 	if (rc)
@@ -189,8 +207,13 @@ int provenance_write(const char *path, const struct options *o, int argc, char *
 	json_string(f, malloc_conf ? malloc_conf : "");
 	fputs(",\n  \"scenario\": ", f);
 	json_string(f, o->scenario->name);
-	fprintf(f, ",\n  \"n\": %llu,\n  \"reps\": %llu,\n  \"curve_stride\": %llu\n}\n",
+	fprintf(f, ",\n  \"n\": %llu,\n  \"reps\": %llu,\n  \"curve_stride\": %llu",
 		(unsigned long long)o->n, (unsigned long long)o->reps,
 		(unsigned long long)o->curve_stride);
+	/* how the sampled runs read RSS, and how often the allocator's own figures */
+	fputs(",\n  \"rss_method\": ", f);
+	json_string(f, rss_method_name(by_faults ? RSS_METHOD_FAULTS : RSS_METHOD_STATM));
+	fprintf(f, ",\n  \"allocator_stats_every\": %llu\n}\n",
+		(unsigned long long)stats_every);
 	return atomic_commit(&af);
 }

@@ -15,7 +15,8 @@ struct rep_results {
 int summary_write(const char *path, const struct options *o, const struct variant *v,
 		  const struct rep_results *reps, size_t rep_count)
 	__attribute__((warn_unused_result));
-int provenance_write(const char *path, const struct options *o, int argc, char **argv)
+int provenance_write(const char *path, const struct options *o, int argc, char **argv,
+		     const struct rep_results *reps, size_t rep_count)
 	__attribute__((warn_unused_result));
 
 #endif

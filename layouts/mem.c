@@ -11,6 +11,7 @@ size_t mem_requested_bytes;
 size_t mem_usable_bytes;
 bool mem_track_usable;
 size_t mem_alloc_calls;
+size_t mem_release_points;
 
 static size_t usable(void *p)
 {
@@ -32,6 +33,7 @@ void *mem_realloc(void *ptr, size_t old_size, size_t new_size)
 {
 	size_t old_usable = usable(ptr);
 	void *p = realloc(ptr, new_size);
+	mem_release_points++;
 	if (p) {
 		mem_requested_bytes += new_size - old_size; /* wraps correctly when shrinking */
 		mem_usable_bytes += usable(p) - old_usable;
@@ -46,6 +48,7 @@ void mem_free(void *ptr, size_t size)
 		return;
 	mem_requested_bytes -= size;
 	mem_usable_bytes -= usable(ptr);
+	mem_release_points++;
 	free(ptr);
 }
 

@@ -18,6 +18,9 @@ extern size_t mem_usable_bytes;
 extern bool mem_track_usable;
 /* Calls that allocated or resized: one per malloc/realloc that succeeded. */
 extern size_t mem_alloc_calls;
+/* Calls after which the allocator may have given pages back: every free and
+ * every realloc (the RSS tracker re-reads statm after them under glibc). */
+extern size_t mem_release_points;
 
 void *mem_alloc(size_t size);
 void *mem_realloc(void *ptr, size_t old_size, size_t new_size);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "alloc_stats.h"
@@ -12,6 +13,7 @@
 #include "intern.h"
 #include "io/atomic_file.h"
 #include "mem.h"
+#include "rss_track.h"
 #include "sample.h"
 #include "scenarios/worker_id.h"
 
@@ -94,21 +96,45 @@ static void test_sample(void)
 	      "not measured is an empty cell, 0 is 0: got\n%s", buf);
 }
 
-/* Cheap reuse must not change the answer: sample_next equals sample_take. */
-static void test_sample_next(void)
+/* The page-fault tracker against statm: pages touched one at a time, a
+ * fault-around on code is not involved, then pages given back. */
+static void test_rss_track(void)
 {
-	struct sample prev, next, fresh;
-	CHECK_EQ_INT(sample_take(&prev, 0), 0, "take");
-	CHECK_EQ_INT(sample_next(&next, &prev, 1), 0, "next without allocator calls");
-	CHECK_EQ_INT(sample_take(&fresh, 1), 0, "fresh");
-	CHECK_EQ_U64(next.active_bytes, fresh.active_bytes, "reused active is exact");
-	CHECK_EQ_U64(next.allocated_bytes, fresh.allocated_bytes, "allocated");
-	void *volatile p = mem_alloc(1 << 20);
-	CHECK_EQ_INT(sample_next(&next, &prev, 2), 0, "next after an allocation");
-	CHECK(next.active_bytes >= prev.active_bytes + (1 << 20),
-	      "allocator figures re-read after an allocation: %llu -> %llu",
-	      (unsigned long long)prev.active_bytes, (unsigned long long)next.active_bytes);
-	mem_free(p, 1 << 20);
+	struct rss_track t;
+	char why[200];
+	CHECK_EQ_INT(rss_track_begin(&t, why, sizeof why), 0, "tracker starts");
+	if (t.method != RSS_METHOD_FAULTS) {
+		printf("test_rss_track: perf_event_open refused here (%s): statm only\n", why);
+		rss_track_end(&t);
+		return;
+	}
+	long page = sysconf(_SC_PAGESIZE);
+	char *p = mmap(NULL, 64 * (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	CHECK(p != MAP_FAILED, "mmap");
+	CHECK_EQ_U64(rss_track_now(&t), rss_bytes_now(), "after mmap, nothing touched");
+	for (int i = 0; i < 64; i++) {
+		p[(size_t)i * (size_t)page] = 1;
+		CHECK_EQ_U64(rss_track_now(&t), rss_bytes_now(), "page %d written", i);
+	}
+	uint64_t anchors = t.anchors;
+	CHECK(madvise(p, 32 * (size_t)page, MADV_DONTNEED) == 0, "madvise");
+	CHECK_EQ_U64(rss_track_now(&t), rss_bytes_now(), "half given back");
+	CHECK(t.anchors == anchors + 1, "a release is answered by a statm read");
+	for (int i = 0; i < 32; i++) /* touched again after the release: new pages */
+		p[(size_t)i * (size_t)page] = 2;
+	CHECK_EQ_U64(rss_track_now(&t), rss_bytes_now(), "refaulted after the release");
+	CHECK(t.faults >= 96, "one record per fault: %llu", (unsigned long long)t.faults);
+	munmap(p, 64 * (size_t)page);
+	CHECK_EQ_U64(rss_track_now(&t), rss_bytes_now(), "after munmap");
+	rss_track_end(&t);
+
+	setenv("ANTMEM_RSS_METHOD", "statm", 1);
+	CHECK_EQ_INT(rss_track_begin(&t, why, sizeof why), 0, "forced fallback starts");
+	CHECK(t.method == RSS_METHOD_STATM && strstr(why, "ANTMEM_RSS_METHOD"),
+	      "forced fallback is statm and says why: '%s'", why);
+	rss_track_end(&t);
+	unsetenv("ANTMEM_RSS_METHOD");
 }
 
 static void test_atomic_file(void)
@@ -173,6 +199,6 @@ int main(void)
 	CHECK_EQ_INT(init, 0, "jemalloc statistics available");
 	test_mem();
 	test_sample();
-	test_sample_next();
+	test_rss_track();
 	return check_done("test_units");
 }

@@ -89,6 +89,7 @@ static int run_chunked(struct run_ctx *ctx)
 	struct dataset whole = {0};
 	struct chunk_iter it = {0};
 	struct mnist_row *buf = NULL;
+	ctx_watch_input(ctx, &mnist_bytes_read);
 	uint64_t start = now_ns();
 	if (how == WHOLE) {
 		if (dataset_load(&whole, DATASET_ROWS, o->data_path, err, sizeof err))

@@ -43,6 +43,7 @@ static int run_lazy(struct run_ctx *ctx)
 	uint64_t checksum = 0, created = 0;
 	if (!loaders)
 		return ctx->status = -ENOMEM;
+	ctx_watch_input(ctx, &mnist_bytes_read);
 	uint64_t start = now_ns();
 	for (uint64_t i = 0; i < ctx->n && !ctx->status; i++) {
 		if (loader_init(&loaders[i], o->data_path, layout)) {

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../alloc_stats.h"
 #include "scenario.h"
 
 extern const struct scenario colony_scenario, lazy_scenario, chunked_scenario;
@@ -26,12 +27,22 @@ void ctx_sample(struct run_ctx *ctx, struct sample *s)
 {
 	if (sample_take(s, ctx->done) && !ctx->status)
 		ctx->status = -EIO;
+	s->bytes_read = ctx->input_bytes ? *ctx->input_bytes : 0;
+}
+
+void ctx_watch_input(struct run_ctx *ctx, const uint64_t *counter)
+{
+	ctx->input_bytes = counter;
+	if (ctx->sampler)
+		ctx->sampler->input_bytes = counter;
 }
 
 void ctx_final(struct run_ctx *ctx)
 {
 	ctx_sample(ctx, &ctx->final);
 	ctx->final_hwm_bytes = rss_hwm_bytes();
+	alloc_purge();
+	ctx->final_purged_rss_bytes = rss_bytes_now();
 }
 
 uint64_t now_ns(void)

@@ -36,6 +36,10 @@ struct run_ctx {
 	uint64_t traverse_ns;     /* one visit of every ant afterwards, 0 if not done */
 	struct sample final;      /* after the loop, before cleanup (which run() does) */
 	uint64_t final_hwm_bytes; /* the kernel's RSS high-water mark then */
+	/* RSS then, after the allocator returned its free pages (alloc_purge):
+	 * what the live data holds, whatever decay had returned by the end */
+	uint64_t final_purged_rss_bytes;
+	const uint64_t *input_bytes; /* the scenario's bytes-read counter (ctx_watch_input) */
 	/* The colony's requested bytes by kind, taken just before final; only
 	 * scenarios that hold a colony fill it (accounted says so). */
 	struct byte_account account;
@@ -60,6 +64,8 @@ uint64_t now_ns(void);
 /* A full sample into *s; failing to read one becomes the run's status
  * unless it already has one. */
 void ctx_sample(struct run_ctx *ctx, struct sample *s);
+/* Makes *counter the bytes_read figure of every sample of this run. */
+void ctx_watch_input(struct run_ctx *ctx, const uint64_t *counter);
 /* ctx->final and the kernel's high-water mark, at the end of the loop, while
  * everything is still allocated (the kernel updates the mark lazily). */
 void ctx_final(struct run_ctx *ctx);
