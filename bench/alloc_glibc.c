@@ -31,9 +31,9 @@ uint64_t alloc_thread_live_bytes(void)
 	return mi.uordblks + mi.hblkhd; /* in-use chunks in the heap + mmapped chunks */
 }
 
-uint64_t alloc_release_points(void)
+const size_t *alloc_release_points(void)
 {
-	return mem_release_points; /* glibc trims and unmaps through internal calls */
+	return &mem_release_points; /* glibc trims and unmaps through internal calls */
 }
 
 bool alloc_live_bytes_cheap(void)

@@ -31,9 +31,10 @@ uint64_t alloc_thread_live_bytes(void)
 	return MEASURE_NONE;
 }
 
-uint64_t alloc_release_points(void)
+const size_t *alloc_release_points(void)
 {
-	return 0; /* mimalloc resets and unmaps through the PLT: the wrappers see it */
+	static const size_t none; /* mimalloc resets and unmaps through the PLT: the wrappers see it */
+	return &none;
 }
 
 bool alloc_live_bytes_cheap(void)

@@ -6,6 +6,7 @@
 #define ANTMEM_ALLOC_STATS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define MEASURE_NONE UINT64_MAX
@@ -30,10 +31,11 @@ uint64_t alloc_thread_live_bytes(void);
  * where it walks the heap (glibc's mallinfo2): the sampler then reads it
  * only with the process-wide figures, at their stride. */
 bool alloc_live_bytes_cheap(void);
-/* A number that changes whenever the allocator may have given pages back
+/* A counter that moves whenever the allocator may have given pages back
  * through calls the RSS tracker's wrappers do not see (rss_track.h): glibc's
- * frees (mem.c's release points); 0 where every release is seen. */
-uint64_t alloc_release_points(void);
+ * frees (mem.c's release points); a counter that stays 0 where every
+ * release is seen. Read by the tracker every iteration: a load, no call. */
+const size_t *alloc_release_points(void);
 /* Process-wide figures, refreshed first: costs microseconds. */
 void alloc_stats_read(struct alloc_stats *out);
 /* Hand cached free blocks back so the next figures are exact (tcache). */

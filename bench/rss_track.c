@@ -61,17 +61,16 @@ const char *rss_method_name(enum rss_method m)
 	return m == RSS_METHOD_FAULTS ? "page-faults" : "statm";
 }
 
-static uint64_t releases_now(void)
+static uint64_t releases_now(const struct rss_track *t)
 {
-	return release_calls + alloc_release_points();
+	return release_calls + *t->release_points;
 }
 
 /* Everything up to the ring's head is already in the last statm reading. */
 static void skip_to_head(struct rss_track *t)
 {
-	struct perf_event_mmap_page *meta = t->ring;
-	t->tail = __atomic_load_n(&meta->data_head, __ATOMIC_ACQUIRE);
-	__atomic_store_n(&meta->data_tail, t->tail, __ATOMIC_RELEASE);
+	t->tail = __atomic_load_n(&t->meta->data_head, __ATOMIC_ACQUIRE);
+	__atomic_store_n(&t->meta->data_tail, t->tail, __ATOMIC_RELEASE);
 }
 
 /* The file-backed ranges of /proc/self/maps (those with an inode). Read
@@ -172,7 +171,7 @@ static void anchor(struct rss_track *t)
 {
 	t->rss = rss_bytes_now();
 	t->anchors++;
-	t->releases_seen = releases_now();
+	t->releases_seen = releases_now(t);
 	memset(t->recent, 0, sizeof t->recent);
 }
 
@@ -191,6 +190,9 @@ static int open_ring(struct rss_track *t, char *why, size_t why_size)
 		.sample_type = PERF_SAMPLE_ADDR,
 		.disabled = 1,
 		.exclude_hv = 1,
+		/* nobody waits on the ring: no wake-up work per record */
+		.watermark = 1,
+		.wakeup_watermark = RING_DATA_PAGES * 4096,
 	};
 	/* Faults taken in the kernel (a read() into a fresh buffer) count too,
 	 * where allowed; otherwise user faults only, which --verify-rss checks. */
@@ -219,6 +221,7 @@ static int open_ring(struct rss_track *t, char *why, size_t why_size)
 	}
 	t->fd = fd;
 	t->ring = ring;
+	t->meta = ring;
 	t->mask = (uint64_t)RING_DATA_PAGES * t->page_size - 1;
 	t->tail = 0;
 	return 0;
@@ -229,6 +232,7 @@ int rss_track_begin(struct rss_track *t, char *why, size_t why_size)
 	memset(t, 0, sizeof *t);
 	t->fd = -1;
 	t->page_size = (uint64_t)sysconf(_SC_PAGESIZE);
+	t->release_points = alloc_release_points();
 	why[0] = '\0';
 	t->method = open_ring(t, why, why_size) ? RSS_METHOD_STATM : RSS_METHOD_FAULTS;
 	if (t->method == RSS_METHOD_FAULTS &&
@@ -286,22 +290,18 @@ static bool drain(struct rss_track *t, uint64_t head)
 		}
 		t->tail += h.size ? h.size : sizeof h;
 	}
-	struct perf_event_mmap_page *meta = t->ring;
-	__atomic_store_n(&meta->data_tail, t->tail, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->meta->data_tail, t->tail, __ATOMIC_RELEASE);
 	return countable;
 }
 
-uint64_t rss_track_now(struct rss_track *t)
+uint64_t rss_track_update(struct rss_track *t)
 {
 	if (t->method == RSS_METHOD_STATM)
 		return t->rss = rss_bytes_now();
-	struct perf_event_mmap_page *meta = t->ring;
-	uint64_t head = __atomic_load_n(&meta->data_head, __ATOMIC_ACQUIRE);
-	if (head == t->tail && releases_now() == t->releases_seen)
-		return t->rss; /* the quiet iteration: nothing touched, nothing given back */
+	uint64_t head = __atomic_load_n(&t->meta->data_head, __ATOMIC_ACQUIRE);
 	if (file_maps_changed != t->maps_seen)
 		read_file_ranges(t);
-	if (releases_now() != t->releases_seen || !drain(t, head)) {
+	if (releases_now(t) != t->releases_seen || !drain(t, head)) {
 		/* statm counts every page the records up to now would; nothing
 		 * faults between it and the head read (one thread, stack only) */
 		anchor(t);
@@ -317,5 +317,6 @@ void rss_track_end(struct rss_track *t)
 	if (t->fd >= 0)
 		close(t->fd);
 	t->ring = NULL;
+	t->meta = NULL;
 	t->fd = -1;
 }

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/perf_event.h>
 
 /* File-backed mappings (code and data of the program and its libraries): a
  * fault there may map several pages at once (the kernel's fault-around), so
@@ -38,13 +39,17 @@
 enum rss_method { RSS_METHOD_STATM, RSS_METHOD_FAULTS };
 
 struct rss_track {
+	/* what every iteration reads, first: one cache line with the sampler's
+	 * countdown (the workload streams through memory and evicts the rest) */
+	struct perf_event_mmap_page *meta; /* the kernel's head is here; NULL: statm */
+	uint64_t tail;                     /* ring offset read up to */
+	const size_t *release_points;      /* alloc_release_points() */
+	uint64_t releases_seen;
+	uint64_t rss; /* bytes, as of the last reading */
 	enum rss_method method;
 	int fd;
-	void *ring;      /* the mapped meta page and data pages */
-	uint64_t mask;   /* data size - 1 */
-	uint64_t tail;   /* ring offset read up to */
-	uint64_t releases_seen;
-	uint64_t rss;    /* bytes, as of the last reading */
+	void *ring;    /* the mapped meta page and data pages */
+	uint64_t mask; /* data size - 1 */
 	uint64_t page_size;
 	uint64_t file_lo[RSS_TRACK_FILE_RANGES], file_hi[RSS_TRACK_FILE_RANGES];
 	size_t file_ranges;
@@ -64,8 +69,21 @@ extern volatile uint64_t file_maps_changed;
  * takes the first reading. 0, or -1 when statm cannot be read. The reason
  * for a fallback is written to why (empty when none). */
 int rss_track_begin(struct rss_track *t, char *why, size_t why_size);
-/* RSS now, in bytes: a ring check on the quiet iterations. 0 on failure. */
-uint64_t rss_track_now(struct rss_track *t);
+/* RSS now, in bytes, 0 on failure: two loads and two compares on the quiet
+ * iterations (inline, as it runs after every iteration of the real
+ * workload), the records or statm otherwise. */
+uint64_t rss_track_update(struct rss_track *t);
+/* True when nothing was touched or given back since the last reading (and
+ * the method is the tracker's): RSS is what it was. */
+static inline bool rss_track_quiet(const struct rss_track *t)
+{
+	return t->meta && __atomic_load_n(&t->meta->data_head, __ATOMIC_ACQUIRE) == t->tail &&
+	       release_calls + *t->release_points == t->releases_seen;
+}
+static inline uint64_t rss_track_now(struct rss_track *t)
+{
+	return rss_track_quiet(t) ? t->rss : rss_track_update(t);
+}
 void rss_track_end(struct rss_track *t);
 const char *rss_method_name(enum rss_method m);
 #endif

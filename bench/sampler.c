@@ -1,8 +1,6 @@
 /* Curve recording over struct sample (see sampler.h). */
 #include "sampler.h"
 
-#include "alloc_stats.h"
-
 static void write_row(struct sampler *s, const struct sample *row)
 {
 	if (!s->status && sample_write_row(s->out, row))
@@ -14,8 +12,12 @@ static void write_row(struct sampler *s, const struct sample *row)
 int sampler_begin(struct sampler *s, FILE *out, uint64_t stride, uint64_t stats_every,
 		  bool verify, char *why, size_t why_size)
 {
-	*s = (struct sampler){.out = out, .stride = stride ? stride : 1,
-			      .stats_every = stats_every ? stats_every : 1, .verify = verify};
+	stride = stride ? stride : 1;
+	/* stats on curve rows: a multiple of the stride */
+	stats_every = stats_every > stride ? stats_every / stride * stride : stride;
+	*s = (struct sampler){.out = out, .stride = stride, .stats_every = stats_every,
+			      .until_row = stride, .rows_until_stats = stats_every / stride,
+			      .verify = verify};
 	if (rss_track_begin(&s->rss, why, why_size) || sample_write_header(out) ||
 	    sample_take(&s->baseline, 0))
 		return -1;
@@ -37,41 +39,54 @@ static void verify(struct sampler *s, const struct sample *c)
 		s->verified.max_diff_bytes = diff;
 }
 
-static inline void max_into(uint64_t *peak, uint64_t v)
+/* Every figure of a curve row but RSS, which the tracker keeps. */
+static void read_row(struct sampler *s, struct sample *c, bool with_stats)
 {
-	if (v != MEASURE_NONE && (*peak == MEASURE_NONE || v > *peak))
-		*peak = v;
+	sample_counters(c);
+	c->bytes_read = s->input_bytes ? *s->input_bytes : 0;
+	if (with_stats)
+		sample_allocator_stats(c);
+	sample_max(&s->peak, c);
 }
 
-void sampler_tick(struct sampler *s, uint64_t iteration)
+void sampler_event(struct sampler *s, uint64_t iteration, bool quiet)
 {
 	struct sample *c = &s->last;
 	c->iteration = iteration;
-	sample_counters(c);
-	c->bytes_read = s->input_bytes ? *s->input_bytes : 0;
-	c->rss_bytes = rss_track_now(&s->rss);
-	if (!c->rss_bytes)
-		s->status = -1;
-	if (iteration % s->stats_every == 0) {
-		sample_allocator_stats(c);
-		sample_max(&s->peak, c);
-	} else { /* only what moves between stats readings */
-		max_into(&s->peak.rss_bytes, c->rss_bytes);
-		max_into(&s->peak.requested_bytes, c->requested_bytes);
-		max_into(&s->peak.usable_bytes, c->usable_bytes);
-		max_into(&s->peak.allocated_bytes, c->allocated_bytes);
-		max_into(&s->peak.bytes_read, c->bytes_read);
+	if (!quiet) {
+		c->rss_bytes = rss_track_update(&s->rss);
+		if (!c->rss_bytes)
+			s->status = -1;
+		if (c->rss_bytes > s->peak.rss_bytes)
+			s->peak.rss_bytes = c->rss_bytes;
 	}
 	if (s->verify)
 		verify(s, c);
-	if (iteration % s->stride == 0 && sample_differs(c, &s->last_written))
+	if (s->until_row)
+		return; /* not a curve row: only RSS or --verify-rss brought us here */
+	s->until_row = s->stride;
+	bool stats = --s->rows_until_stats == 0;
+	if (stats)
+		s->rows_until_stats = s->stats_every / s->stride;
+	read_row(s, c, stats);
+	if (sample_differs(c, &s->last_written))
+		write_row(s, c);
+}
+
+void sampler_last_row(struct sampler *s, uint64_t iteration)
+{
+	struct sample *c = &s->last;
+	c->iteration = iteration;
+	c->rss_bytes = rss_track_update(&s->rss);
+	if (c->rss_bytes > s->peak.rss_bytes)
+		s->peak.rss_bytes = c->rss_bytes;
+	read_row(s, c, true);
+	if (c->iteration != s->last_written.iteration || sample_differs(c, &s->last_written))
 		write_row(s, c);
 }
 
 int sampler_end(struct sampler *s)
 {
-	if (s->last.iteration != s->last_written.iteration)
-		write_row(s, &s->last);
 	rss_track_end(&s->rss);
 	if (fflush(s->out))
 		s->status = -1;

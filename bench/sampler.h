@@ -33,24 +33,45 @@ struct rss_verify {
 };
 
 struct sampler {
-	FILE *out;
-	uint64_t stride, stats_every;
-	const uint64_t *input_bytes; /* a scenario's bytes-read counter, or NULL */
-	bool verify;                 /* also read statm every iteration and compare */
-	struct rss_verify verified;
+	/* the quiet iteration's fields first, beside the tracker's (see there) */
+	uint64_t until_row; /* a countdown, so that the quiet iteration divides nothing */
+	bool verify;        /* also read statm every iteration and compare */
 	struct rss_track rss;
+	FILE *out;
+	uint64_t stride, stats_every, rows_until_stats;
+	const uint64_t *input_bytes; /* a scenario's bytes-read counter, or NULL */
+	struct rss_verify verified;
 	struct sample baseline, last, last_written, peak;
 	uint64_t rows;
 	int status; /* first write error, sticky */
-};
+} __attribute__((aligned(64)));
 
 /* Starts the RSS tracker and takes the baseline (iteration 0), writes the
  * header and its row. A fallback to statm is said in why (else empty). */
 int sampler_begin(struct sampler *s, FILE *out, uint64_t stride, uint64_t stats_every,
 		  bool verify, char *why, size_t why_size) __attribute__((warn_unused_result));
-void sampler_tick(struct sampler *s, uint64_t iteration);
-/* Writes the last sample if it was not written, stops the tracker; returns
- * the sticky status. */
+/* The rest of a tick: RSS when something was touched or given back, and
+ * the figures of a curve row (every stride iterations); every iteration
+ * under --verify-rss. */
+void sampler_event(struct sampler *s, uint64_t iteration, bool quiet);
+
+/* After every iteration of the real workload. On the quiet iteration (no
+ * page touched or given back, not a curve row) it is two loads, two
+ * compares and a countdown, inline: nothing else can have moved RSS, and
+ * the other figures are read only for curve rows. */
+static inline void sampler_tick(struct sampler *s, uint64_t iteration)
+{
+	bool quiet = rss_track_quiet(&s->rss);
+	if (--s->until_row && quiet && !s->verify)
+		return;
+	sampler_event(s, iteration, quiet);
+}
+
+/* At the end of the loop, with everything still allocated: the curve's last
+ * row, with every figure read afresh (called by ctx_final). */
+void sampler_last_row(struct sampler *s, uint64_t iteration);
+
+/* Stops the tracker and flushes the curve; returns the sticky status. */
 int sampler_end(struct sampler *s) __attribute__((warn_unused_result));
 
 #endif

@@ -13,9 +13,17 @@ bool mem_track_usable;
 size_t mem_alloc_calls;
 size_t mem_release_points;
 
-static size_t usable(void *p)
+static size_t usable_of_pointer(void *p, size_t size)
 {
-	return mem_track_usable && p ? malloc_usable_size(p) : 0;
+	(void)size;
+	return malloc_usable_size(p);
+}
+
+size_t (*mem_usable_size)(void *p, size_t size) = usable_of_pointer;
+
+static size_t usable(void *p, size_t size)
+{
+	return mem_track_usable && p ? mem_usable_size(p, size) : 0;
 }
 
 void *mem_alloc(size_t size)
@@ -23,7 +31,7 @@ void *mem_alloc(size_t size)
 	void *p = malloc(size);
 	if (p) {
 		mem_requested_bytes += size;
-		mem_usable_bytes += usable(p);
+		mem_usable_bytes += usable(p, size);
 		mem_alloc_calls++;
 	}
 	return p;
@@ -31,12 +39,12 @@ void *mem_alloc(size_t size)
 
 void *mem_realloc(void *ptr, size_t old_size, size_t new_size)
 {
-	size_t old_usable = usable(ptr);
+	size_t old_usable = usable(ptr, old_size);
 	void *p = realloc(ptr, new_size);
 	mem_release_points++;
 	if (p) {
 		mem_requested_bytes += new_size - old_size; /* wraps correctly when shrinking */
-		mem_usable_bytes += usable(p) - old_usable;
+		mem_usable_bytes += usable(p, new_size) - old_usable;
 		mem_alloc_calls++;
 	}
 	return p;
@@ -47,7 +55,7 @@ void mem_free(void *ptr, size_t size)
 	if (!ptr)
 		return;
 	mem_requested_bytes -= size;
-	mem_usable_bytes -= usable(ptr);
+	mem_usable_bytes -= usable(ptr, size);
 	mem_release_points++;
 	free(ptr);
 }
