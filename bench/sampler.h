@@ -68,7 +68,8 @@ static inline void sampler_tick(struct sampler *s, uint64_t iteration)
 }
 
 /* At the end of the loop, with everything still allocated: the curve's last
- * row, with every figure read afresh (called by ctx_final). */
+ * row, with every figure read afresh (called by ctx_final), unless the loop
+ * wrote a row at that iteration already. */
 void sampler_last_row(struct sampler *s, uint64_t iteration);
 
 /* Stops the tracker and flushes the curve; returns the sticky status. */
