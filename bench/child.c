@@ -2,6 +2,7 @@
 #include "child.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -188,6 +189,42 @@ out_write_error:
 	return EXIT_RUN_FAILED;
 }
 
+/* The child of run_in_child: the driver again, by exec, so that every
+ * repetition starts as a new process would (its own address-space layout,
+ * no heap or page shared with the parent). Runs --child-run. */
+static void exec_repetition(const struct options *o, const struct variant *v, bool sampled,
+			    const char *curve_path, int result_fd)
+{
+	char spec[4200];
+	snprintf(spec, sizeof spec, "%td,%d,%d,%s", v - o->layouts, sampled, result_fd,
+		 curve_path ? curve_path : "");
+	char **args = calloc((size_t)o->argc + 3, sizeof *args);
+	if (args) {
+		for (int i = 0; i < o->argc; i++)
+			args[i] = o->argv[i];
+		args[o->argc] = "--child-run";
+		args[o->argc + 1] = spec;
+		execv("/proc/self/exe", args);
+	}
+	fprintf(stderr, "antmem: cannot start a repetition: exec /proc/self/exe: %s\n",
+		strerror(errno));
+	_exit(EXIT_RUN_FAILED);
+}
+
+int child_run(const struct options *o)
+{
+	size_t index;
+	int sampled, fd, used = 0;
+	if (sscanf(o->child_run, "%zu,%d,%d,%n", &index, &sampled, &fd, &used) != 3 || !used ||
+	    index >= o->layout_count) {
+		fprintf(stderr, "antmem: --child-run is the driver's own option\n");
+		return EXIT_USAGE;
+	}
+	install_interrupt_cleanup();
+	const char *path = o->child_run + used;
+	return child_main(o, &o->layouts[index], sampled, *path ? path : NULL, fd);
+}
+
 int run_in_child(const struct options *o, const struct variant *v, bool sampled,
 		 const char *curve_path, struct run_result *out, char *err, size_t err_size)
 {
@@ -219,7 +256,7 @@ int run_in_child(const struct options *o, const struct variant *v, bool sampled,
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		_exit(child_main(o, v, sampled, curve_path, fds[1]));
+		exec_repetition(o, v, sampled, curve_path, fds[1]);
 	}
 	close(fds[1]);
 	size_t got = read_all(fds[0], out, sizeof *out);

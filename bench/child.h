@@ -1,6 +1,8 @@
 /* One run of one scenario for one layout, in a fresh process, so that heaps
- * never mix: the parent forks, the child measures and reports back through a
- * pipe, then exits and takes its whole heap with it. */
+ * never mix: the parent forks, the child execs the driver again (a new
+ * process in every way: address-space layout, heap, no page shared with the
+ * parent), measures and reports back through a pipe, then exits and takes
+ * its whole heap with it. */
 #ifndef ANTMEM_CHILD_H
 #define ANTMEM_CHILD_H
 
@@ -37,6 +39,9 @@ struct run_result {
  * crashed or could not write. */
 int run_in_child(const struct options *o, const struct variant *v, bool sampled,
 		 const char *curve_path, struct run_result *out, char *err, size_t err_size);
+
+/* The repetition a --child-run process was started for: its exit status. */
+int child_run(const struct options *o);
 
 /* "x-r1.csv" -> "x-r1.incomplete.csv": where the curve of a run that
  * stopped early is kept (the summary names it and says complete=0). */

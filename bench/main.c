@@ -158,6 +158,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "antmem: %s\n", err);
 		return EXIT_USAGE;
 	}
+	if (o.child_run)
+		return child_run(&o);
 	if (o.help) {
 		options_usage(stdout);
 		return EXIT_OK;

@@ -131,6 +131,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		.chunk_rows = 500,
 	};
 	const char *layout_list = "all"; /* resolved once the scenario is known */
+	o->argc = argc;
+	o->argv = argv;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i], *value = NULL;
 		char name[32];
@@ -166,7 +168,9 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		else
 			return fail(err, err_size, "%s: missing value", name);
 
-		if (strcmp(name, "--scenario") == 0) {
+		if (strcmp(name, "--child-run") == 0) {
+			o->child_run = value;
+		} else if (strcmp(name, "--scenario") == 0) {
 			o->scenario = scenario_find(value);
 			if (!o->scenario)
 				return fail(err, err_size,

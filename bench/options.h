@@ -36,6 +36,11 @@ struct options {
 	bool help, list, quiet;
 	bool no_fork; /* run in this process: for valgrind and heaptrack */
 	bool verify_rss; /* --verify-rss: statm beside the tracker every iteration */
+	/* Internal: this process is one repetition that the driver started with
+	 * exec (--child-run); see child.h. NULL otherwise. */
+	const char *child_run;
+	int argc;           /* the command line as given, for that exec */
+	char *const *argv;
 };
 
 /* 0, or -1 with a one-line reason in err (no trailing newline). */
