@@ -122,7 +122,8 @@ static int child_main(const struct options *o, const struct variant *v, bool sam
 		fprintf(stderr, "antmem: --mem-limit: setrlimit: %s\n", strerror(errno));
 		return EXIT_RUN_FAILED;
 	}
-	mem_track_usable = sampled; /* a few ns per allocation: not in timed runs */
+	/* a few ns per allocation: not in timed runs */
+	mem_track_usable = sampled && o->sampler_parts != SAMPLER_KERNEL;
 	bool hwm_reset = rss_hwm_reset() == 0; /* peaks of this run only, where the kernel allows */
 	if (sampled) {
 		int rc = atomic_open(&curve, curve_path);
@@ -137,7 +138,7 @@ static int child_main(const struct options *o, const struct variant *v, bool sam
 				  o->verify_rss, why, sizeof why))
 			goto out_write_error;
 		(void)why; /* said once by the driver's probe (main.c), not per child */
-		ctx.sampler = &sampler;
+		ctx.sampler = o->sampler_parts == SAMPLER_FULL ? &sampler : NULL;
 		r.baseline = sampler.baseline;
 	} else if (sample_take(&r.baseline, 0)) {
 		fprintf(stderr, "antmem: cannot read /proc/self/statm\n");

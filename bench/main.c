@@ -124,16 +124,15 @@ static void print_per_ant(uint64_t before, uint64_t after, double ants)
 }
 
 /* Bytes per ant from the first repetition (they are deterministic, but RSS);
- * times as medians over the repetitions of the sampled runs (at real speed:
- * the last column says how close to the unsampled runs). */
+ * times as medians over the repetitions of the unsampled runs. */
 static void print_table_row(const struct variant *layout, const struct rep_results *reps,
 			    size_t count)
 {
 	uint64_t times[1000], traverse[1000], ratios[1000];
 	for (size_t i = 0; i < count; i++) {
-		const struct run_result *t = &reps[i].timed, *s = &reps[i].sampled;
-		times[i] = s->done ? s->elapsed_ns * 1000 / s->done : 0;
-		traverse[i] = s->done ? s->traverse_ns * 1000 / s->done : 0;
+		const struct run_result *t = &reps[i].timed;
+		times[i] = t->done ? t->elapsed_ns * 1000 / t->done : 0;
+		traverse[i] = t->done ? t->traverse_ns * 1000 / t->done : 0;
 		ratios[i] = t->elapsed_ns ? reps[i].sampled.elapsed_ns * 1000 / t->elapsed_ns : 0;
 	}
 	qsort(times, count, sizeof *times, compare_u64);

@@ -170,6 +170,17 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 
 		if (strcmp(name, "--child-run") == 0) {
 			o->child_run = value;
+		} else if (strcmp(name, "--sampler") == 0) {
+			if (strcmp(value, "full") == 0)
+				o->sampler_parts = SAMPLER_FULL;
+			else if (strcmp(value, "kernel") == 0)
+				o->sampler_parts = SAMPLER_KERNEL;
+			else if (strcmp(value, "kernel+usable") == 0)
+				o->sampler_parts = SAMPLER_KERNEL_USABLE;
+			else
+				return fail(err, err_size,
+					    "--sampler: '%.60s' is not full, kernel or kernel+usable",
+					    value);
 		} else if (strcmp(name, "--scenario") == 0) {
 			o->scenario = scenario_find(value);
 			if (!o->scenario)
@@ -247,6 +258,10 @@ void options_usage(FILE *out)
 		"  --verify-rss        also read /proc/self/statm after every iteration of the\n"
 		"                      sampled run and count where the page-fault tracker's RSS\n"
 		"                      differs (summary columns rss_verify_*; slow)\n"
+		"  --sampler PARTS     what the sampled run pays, to measure its overhead part by\n"
+		"                      part: full (default), kernel (the page-fault records\n"
+		"                      only: no per-iteration reads, no usable sizes; the curve\n"
+		"                      has its first and last rows) or kernel+usable\n"
 		"  --list              list layouts and scenarios, then exit\n"
 		"  -q, --quiet         no progress lines on stderr\n"
 		"  -h, --help          this text\n"

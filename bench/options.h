@@ -36,6 +36,9 @@ struct options {
 	bool help, list, quiet;
 	bool no_fork; /* run in this process: for valgrind and heaptrack */
 	bool verify_rss; /* --verify-rss: statm beside the tracker every iteration */
+	/* --sampler: which parts of sampling the sampled run pays, to measure
+	 * what its overhead is made of (scripts/overhead.py); full by default */
+	enum sampler_parts { SAMPLER_FULL, SAMPLER_KERNEL, SAMPLER_KERNEL_USABLE } sampler_parts;
 	/* Internal: this process is one repetition that the driver started with
 	 * exec (--child-run); see child.h. NULL otherwise. */
 	const char *child_run;

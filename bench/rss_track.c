@@ -159,11 +159,19 @@ static void unshare_inherited_pages(struct rss_track *t)
 		close(pagemap);
 }
 
+/* Binary search: /proc/self/maps lists mappings in address order. */
 static bool in_file_range(const struct rss_track *t, uint64_t addr)
 {
-	for (size_t i = 0; i < t->file_ranges; i++)
-		if (addr >= t->file_lo[i] && addr < t->file_hi[i])
+	size_t lo = 0, hi = t->file_ranges;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (addr < t->file_lo[mid])
+			hi = mid;
+		else if (addr >= t->file_hi[mid])
+			lo = mid + 1;
+		else
 			return true;
+	}
 	return false;
 }
 
@@ -264,15 +272,20 @@ static bool drain(struct rss_track *t, uint64_t head)
 	bool countable = true;
 	const unsigned char *data = (const unsigned char *)t->ring + t->page_size;
 	while (t->tail < head) {
-		struct perf_event_header h;
+		struct {
+			struct perf_event_header h;
+			uint64_t addr;
+		} rec;
 		uint64_t off = t->tail & t->mask;
-		/* a record may wrap around the end of the data area */
-		for (size_t i = 0; i < sizeof h; i++)
-			((unsigned char *)&h)[i] = data[(off + i) & t->mask];
+		if (off + sizeof rec <= t->mask + 1) {
+			memcpy(&rec, data + off, sizeof rec);
+		} else { /* the record wraps around the end of the data area */
+			for (size_t i = 0; i < sizeof rec; i++)
+				((unsigned char *)&rec)[i] = data[(off + i) & t->mask];
+		}
+		struct perf_event_header h = rec.h;
 		if (h.type == PERF_RECORD_SAMPLE) {
-			uint64_t addr = 0;
-			for (size_t i = 0; i < sizeof addr; i++)
-				((unsigned char *)&addr)[i] = data[(off + sizeof h + i) & t->mask];
+			uint64_t addr = rec.addr;
 			uint64_t page = addr / t->page_size;
 			if (in_file_range(t, addr))
 				countable = false;

@@ -18,7 +18,7 @@ SUMMARY_COLUMNS = [
     "baseline_allocated_bytes", "final_allocated_bytes", "final_requested_bytes",
     "unsampled_final_allocated_bytes", "unsampled_bytes_per_ant_rss",
     "after_free_allocated_bytes", "after_free_rss_bytes", "after_purge_rss_bytes",
-    "peak_rss_hwm_bytes", "unsampled_ns_per_ant", "bytes_per_ant_rss_purged",
+    "peak_rss_hwm_bytes", "sampled_ns_per_ant", "bytes_per_ant_rss_purged",
     "final_purged_rss_bytes", "rss_by_faults", "rss_anchors", "rss_fault_records",
     "rss_verified_iterations", "rss_verify_differing", "rss_verify_max_diff_bytes",
     "curve_rows", "curve_file"]

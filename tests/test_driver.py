@@ -209,6 +209,57 @@ class GoodRun(unittest.TestCase):
         self.assertRegex(self.proc.stdout, r"(?m)^dict(\s+[\d.]+){2}\s+24\d\.\d\d\s+24\d\.\d\d\s")
 
 
+class RssTracker(unittest.TestCase):
+    """The page-fault tracker's RSS equals a statm read at every iteration,
+    for every layout under every allocator (--verify-rss), and the statm
+    fallback says so once and is recorded."""
+
+    def summaries(self, out):
+        for name in sorted(os.listdir(os.path.join(out, "summary"))):
+            if name.endswith(".csv"):
+                with open(os.path.join(out, "summary", name), newline="") as f:
+                    rows = list(csv.DictReader(f))
+                with open(os.path.join(out, "summary", name[:-4] + ".json")) as f:
+                    yield name, rows, json.load(f)
+
+    def verify(self, driver, env=None):
+        with tempfile.TemporaryDirectory() as out:
+            p = subprocess.run([driver, "--n", str(N), "--reps", "1", "--verify-rss", "--out", out],
+                               capture_output=True, text=True, env=env)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            found = list(self.summaries(out))
+            self.assertTrue(found, "no summary written")
+            for name, rows, meta in found:
+                for r in rows:
+                    self.assertEqual(int(r["rss_verified_iterations"]), N, name)
+                    self.assertEqual(int(r["rss_verify_differing"]), 0,
+                                     f"{name}: the tracker's RSS differed from statm "
+                                     f"(largest difference {r['rss_verify_max_diff_bytes']} B)")
+            return p, found
+
+    def test_every_iteration_exact_under_every_allocator(self):
+        for exe in ("antmem", "antmem-glibc", "antmem-mimalloc"):
+            with self.subTest(driver=exe):
+                p, found = self.verify(os.path.join(os.path.dirname(ANTMEM), exe))
+                if "perf_event_open refused" in p.stderr:
+                    self.skipTest(p.stderr.strip())
+                for name, rows, meta in found:
+                    self.assertEqual(meta["rss_method"], "page-faults", name)
+                    self.assertTrue(all(r["rss_by_faults"] == "1" for r in rows), name)
+                    # the tracker did its work from the records, not from statm
+                    self.assertGreater(int(rows[0]["rss_fault_records"]), int(rows[0]["rss_anchors"]), name)
+
+    def test_statm_fallback_is_said_and_recorded(self):
+        env = dict(os.environ, ANTMEM_RSS_METHOD="statm")
+        p, found = self.verify(ANTMEM, env)
+        said = [line for line in p.stderr.splitlines() if "statm" in line]
+        self.assertEqual(len(said), 1, p.stderr)
+        self.assertIn("ANTMEM_RSS_METHOD=statm", said[0])
+        for name, rows, meta in found:
+            self.assertEqual(meta["rss_method"], "statm", name)
+            self.assertTrue(all(r["rss_by_faults"] == "0" for r in rows), name)
+
+
 class BadInput(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
@@ -409,7 +460,7 @@ if __name__ == "__main__":
                                capture_output=True, text=True)
     if "malloc is not this allocator's" in probe.stderr:
         # A sanitizer replaced malloc: runs cannot measure, bad input is still refused.
-        for cls in (GoodRun, OutOfMemory, Interrupted, DatasetScenarios):
+        for cls in (GoodRun, OutOfMemory, Interrupted, DatasetScenarios, RssTracker):
             setattr(sys.modules[__name__], cls.__name__,
                     unittest.skip("malloc replaced (sanitizer build): no measurement")(cls))
     unittest.main(verbosity=2)

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""What the sampled run's overhead is made of, per layout and allocator.
+
+The sampled run pays three things the real workload does not: the kernel's
+page-fault records (perf_event_open writes one per fault), the layouts'
+usable-size accounting (a size-class lookup per allocation) and the sampler's
+per-iteration check. The driver can leave out the last two (--sampler kernel,
+--sampler kernel+usable); this script runs each variant with the same
+repetitions and splits the sampled/unsampled ratio into those parts.
+
+Each part is a ratio of medians over the repetitions of one driver run, each
+repetition pairing a sampled and an unsampled run of the same workload in
+fresh processes (times on this shared machine vary by 10 % and more between
+runs: the pairs make the ratios steadier than the times).
+
+usage: overhead.py --build BUILD [--n N] [--reps R] [--out DIR]
+writes DIR/overhead.csv and prints the table; exit 0, 1 when a run failed,
+2 bad arguments"""
+import argparse
+import csv
+import glob
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+from antmem_results import InputError, order_key, read_summary, write_atomic
+
+DRIVERS = ["antmem", "antmem-glibc", "antmem-mimalloc"]
+PARTS = ["kernel", "kernel+usable", "full"]
+
+
+def run(driver, parts, n, reps, out):
+    subprocess.run([driver, "-q", "--n", str(n), "--reps", str(reps), "--curve-stride", str(max(1, n // 2000)),
+                    "--sampler", parts, "--out", out], check=True, stdout=subprocess.DEVNULL)
+    ratios = {}
+    for path in glob.glob(os.path.join(out, "summary", "colony-*.csv")):
+        rows, _ = read_summary(path)
+        key = (rows[0]["layout"], rows[0]["allocator"])
+        ratios[key] = {"ratio": statistics.median(r["sampling_overhead_ratio"] for r in rows),
+                       "unsampled_ns": statistics.median(r["ns_per_ant"] for r in rows),
+                       "faults": statistics.median(r["rss_fault_records"] for r in rows)}
+    return ratios
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--n", type=int, default=500000)
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--out", default=None, help="folder for overhead.csv (default: print only)")
+    args = ap.parse_args()
+    if args.n < 1 or args.reps < 1:
+        ap.error("--n and --reps must be positive")
+    by_part = {}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for driver in DRIVERS:
+                exe = os.path.join(args.build, "bench", driver)
+                for parts in PARTS:
+                    out = os.path.join(tmp, driver, parts)
+                    os.makedirs(out)
+                    for key, v in run(exe, parts, args.n, args.reps, out).items():
+                        by_part.setdefault(key, {})[parts] = v
+    except (subprocess.CalledProcessError, OSError, InputError) as e:
+        print(f"overhead.py: {e}", file=sys.stderr)
+        return 1
+    lines = ["layout,allocator,unsampled_ns_per_ant,fault_records,kernel_records_ratio,"
+             "usable_accounting_ratio,per_iteration_check_ratio,sampled_over_unsampled"]
+    print(f"{'layout':12} {'allocator':9} {'ns/ant':>7} {'faults':>7} {'kernel':>7} {'usable':>7} "
+          f"{'check':>7} {'total':>7}   (each a factor; total = their product, median of {args.reps})")
+    for (layout, alloc) in sorted(by_part, key=lambda k: order_key(*k)):
+        p = by_part[(layout, alloc)]
+        kernel = p["kernel"]["ratio"]
+        usable = p["kernel+usable"]["ratio"] / kernel
+        check = p["full"]["ratio"] / p["kernel+usable"]["ratio"]
+        total = p["full"]["ratio"]
+        ns, faults = p["full"]["unsampled_ns"], p["full"]["faults"]
+        print(f"{layout:12} {alloc:9} {ns:7.1f} {faults:7.0f} {kernel:7.3f} {usable:7.3f} {check:7.3f} {total:7.3f}")
+        lines.append(f"{layout},{alloc},{ns:.1f},{faults:.0f},{kernel:.3f},{usable:.3f},{check:.3f},{total:.3f}")
+    if args.out:
+        write_atomic(os.path.join(args.out, "overhead.csv"), "\n".join(lines) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
