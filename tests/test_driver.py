@@ -246,8 +246,10 @@ class RssTracker(unittest.TestCase):
                 for name, rows, meta in found:
                     self.assertEqual(meta["rss_method"], "page-faults", name)
                     self.assertTrue(all(r["rss_by_faults"] == "1" for r in rows), name)
-                    # the tracker did its work from the records, not from statm
-                    self.assertGreater(int(rows[0]["rss_fault_records"]), int(rows[0]["rss_anchors"]), name)
+                # the tracker did its work from the records, mostly not from statm
+                records = sum(int(r["rss_fault_records"]) for _, rows, _ in found for r in rows)
+                anchors = sum(int(r["rss_anchors"]) for _, rows, _ in found for r in rows)
+                self.assertGreater(records, 10 * anchors, exe)
 
     def test_statm_fallback_is_said_and_recorded(self):
         env = dict(os.environ, ANTMEM_RSS_METHOD="statm")
