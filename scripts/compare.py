@@ -7,8 +7,13 @@ allocator_bytes_per_ant) is compared against its own tolerance:
   requested, usable, allocated, allocator_bytes_per_ant  deterministic to the
       byte, so any change is listed and any growth is a regression
       (--tolerance, default 0 %)
-  RSS  counted in pages, so it gets the larger of --rss-tolerance (default
-      0.5 %) and --rss-pages pages (default 2) spread over the run's ants
+  RSS (as the run ended, and after free pages were returned)  varies from
+      one fresh process to the next (where the heap lands, when jemalloc's
+      decay returns a freed array), so it gets the variation measured in the
+      two runs themselves: the larger of the two runs' repetition ranges
+      (max - min; every repetition is a new process), at least --rss-pages
+      pages (default 2) over the run's ants, plus --rss-tolerance percent
+      (default 0). The line says which.
 For a changed colony figure, the line below it says which components of the
 breakdown (scripts/breakdown.py: payload, headers, table slack, growth slack,
 size-class rounding, allocator overhead, resident not in use) moved, and by
@@ -35,12 +40,13 @@ GB_COMPARE = "/usr/share/benchmark/compare.py"
 # Debian's interpreter: the one whose python3-scipy (which compare.py imports) is installed.
 GB_PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 EXACT = ["bytes_per_ant_requested", "bytes_per_ant_usable", "bytes_per_ant_allocated"]
-RSS = "bytes_per_ant_rss"
+RSS = ["bytes_per_ant_rss", "bytes_per_ant_rss_purged"]
 
 
 def summary_figures(folder):
-    """({(run, metric): median}, {run: {"n", "page_size", "parts"}}) from
-    summary/*.csv, where run is "scenario/layout/allocator n=N"."""
+    """({(run, metric): median}, {run: {"n", "page_size", "parts", "range"}})
+    from summary/*.csv, where run is "scenario/layout/allocator n=N" and
+    range[metric] is max - min over the repetitions."""
     if not os.path.isdir(os.path.join(folder, "summary")):
         return {}, {}
     figures, runs = {}, {}
@@ -52,11 +58,12 @@ def summary_figures(folder):
         except breakdown.BreakdownError as e:  # compare the figures; say why there is no breakdown
             parts = f"no breakdown: {e}"
         runs[key] = {"n": int(rows[0]["n"]), "page_size": int(entry["meta"].get("page_size", 4096)),
-                     "parts": parts}
-        for metric in EXACT + [RSS]:
+                     "parts": parts, "range": {}}
+        for metric in EXACT + RSS:
             values = [r[metric] for r in rows if r[metric] is not None]
             if values:
                 figures[(key, metric)] = statistics.median(values)
+                runs[key]["range"][metric] = max(values) - min(values)
     return figures, runs
 
 
@@ -77,15 +84,19 @@ def gbench_figures(folder):
     return {(name, "allocator_bytes_per_ant"): statistics.median(v) for name, v in values.items()}
 
 
-def tolerance(metric, old, run, args):
+def tolerance(metric, old, base_run, new_run, args):
     """(allowed growth per ant, how it was set) for one figure."""
-    if metric != RSS:
+    if metric not in RSS:
         return old * args.tolerance / 100, f"{args.tolerance:g} %: deterministic"
-    pct = old * args.rss_tolerance / 100
-    pages = args.rss_pages * run["page_size"] / run["n"] if run else 0
-    if pages > pct:
-        return pages, f"{args.rss_pages:g} pages"
-    return pct, f"{args.rss_tolerance:g} %"
+    runs = [r for r in (base_run, new_run) if r]
+    measured = max((r["range"].get(metric, 0) for r in runs), default=0)
+    pages = max((args.rss_pages * r["page_size"] / r["n"] for r in runs), default=0)
+    extra = old * args.rss_tolerance / 100
+    why = (f"repetition range {measured:.3f} B/ant (the larger of the two runs' fresh processes)"
+           if measured >= pages else f"{args.rss_pages:g} pages (repetition range {measured:.3f} B/ant)")
+    if extra:
+        why += f" + {args.rss_tolerance:g} %"
+    return max(measured, pages) + extra, why
 
 
 def compare_memory(base, new, args):
@@ -97,7 +108,7 @@ def compare_memory(base, new, args):
         (name, metric), old, cur = key, base_figs[key], new_figs[key]
         if old == cur:
             continue
-        allowed, why = tolerance(metric, old, new_runs.get(name), args)
+        allowed, why = tolerance(metric, old, base_runs.get(name), new_runs.get(name), args)
         change = (cur - old) / old * 100 if old else float("inf")
         verdict = "REGRESSION" if cur - old > allowed else "changed"
         print(f"{verdict:10} {name} {metric}: {old:.3f} -> {cur:.3f} ({change:+.2f} %, "
@@ -143,10 +154,10 @@ def main():
     parser.add_argument("new")
     parser.add_argument("-t", "--tolerance", type=float, default=0.0,
                         help="growth allowed in deterministic figures, percent (default 0)")
-    parser.add_argument("--rss-tolerance", type=float, default=0.5,
-                        help="growth allowed in RSS per ant, percent (default 0.5)")
+    parser.add_argument("--rss-tolerance", type=float, default=0.0,
+                        help="growth allowed in RSS per ant beyond the measured variation, percent (default 0)")
     parser.add_argument("--rss-pages", type=float, default=2,
-                        help="...or this many pages over the run, if larger (default 2)")
+                        help="RSS tolerance at least this many pages over the run (default 2)")
     parser.add_argument("--no-time", action="store_true", help="skip the time comparison")
     args = parser.parse_args()
     try:

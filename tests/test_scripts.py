@@ -362,7 +362,27 @@ class Compare(unittest.TestCase):
         self.assertIn("tolerance 2.731 B/ant: 2 pages", p.stdout)
         p = self.compare("--rss-pages", "0")
         self.assertEqual(p.returncode, 1, p.stdout)
-        self.assertIn("0.5 %)", p.stdout)
+        p = self.compare("--rss-pages", "0", "--rss-tolerance", "5")
+        self.assertEqual(p.returncode, 0, p.stdout)
+        self.assertIn("+ 5 %)", p.stdout)
+
+    def test_rss_tolerance_is_the_measured_variation(self):
+        """The second of two repetitions 10 pages higher: the median (here
+        the mean) moves by 5 pages, within the 10-page range the run itself
+        shows, and passes, saying so. 10 pages higher in both: a regression."""
+        page = 4096 / 3000
+        def raise_rss(pages_by_rep):
+            def edit(r):
+                r["bytes_per_ant_rss"] = f"{float(r['bytes_per_ant_rss']) + pages_by_rep[r['repetition']] * page:.3f}"
+            return edit
+        self.edit_summary("soa", raise_rss({"1": 0, "2": 10}))
+        p = self.compare()
+        self.assertEqual(p.returncode, 0, p.stdout)
+        self.assertRegex(p.stdout, r"changed +colony/soa/jemalloc n=3000 bytes_per_ant_rss: .*tolerance "
+                                   r"\d+\.\d+ B/ant: repetition range")
+        self.edit_summary("soa", raise_rss({"1": 10, "2": 0}))  # now +10 pages in both
+        p = self.compare()
+        self.assertEqual(p.returncode, 1, p.stdout)
 
     def test_names_the_component_that_moved(self):
         """Three more table slots per dict ant: 8 bytes more requested,
