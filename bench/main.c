@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -93,6 +94,21 @@ static void rss_probe(const struct options *o)
 			"antmem: RSS read from /proc/self/statm every iteration (slower: the sampled "
 			"run is not at real speed): %s\n",
 			why);
+}
+
+/* What /usr/bin/time -v (and getrusage) would call the maximum resident set:
+ * the largest whole-process peak of any run, baseline (code, libraries,
+ * the driver's own data) included, as the children are the processes. The
+ * summaries' peaks are per run and counted from the run's baseline. */
+static void print_process_peak(const struct options *o)
+{
+	struct rusage ru;
+	if (o->quiet || getrusage(RUSAGE_CHILDREN, &ru))
+		return;
+	fprintf(stderr,
+		"antmem: largest whole-process peak of any run: %.1f MiB (what /usr/bin/time -v "
+		"reports as its maximum resident set: baseline included, the largest run only)\n",
+		(double)ru.ru_maxrss / 1024);
 }
 
 static void list(void)
@@ -249,5 +265,6 @@ int main(int argc, char **argv)
 		if (status != EXIT_OK)
 			break;
 	}
+	print_process_peak(&o);
 	return status;
 }
