@@ -13,7 +13,9 @@ repetition pairing a sampled and an unsampled run of the same workload in
 fresh processes (times on this shared machine vary by 10 % and more between
 runs: the pairs make the ratios steadier than the times).
 
-usage: overhead.py --build BUILD [--n N] [--reps R] [--out DIR]
+usage: overhead.py --build BUILD [--n N] [--reps R] [--out DIR] [--full DIR]
+  --full DIR  the summaries of a full run already made with the same N and
+              repetitions (run-all's own): not run again
 writes DIR/overhead.csv and prints the table; exit 0, 1 when a run failed,
 2 bad arguments"""
 import argparse
@@ -28,15 +30,22 @@ import tempfile
 from antmem_results import InputError, order_key, read_summary, write_atomic
 
 DRIVERS = ["antmem", "antmem-glibc", "antmem-mimalloc"]
+ALLOCATORS = ["jemalloc", "glibc", "mimalloc"]  # what the drivers above measure
 PARTS = ["kernel", "kernel+usable", "full"]
 
 
 def run(driver, parts, n, reps, out):
     subprocess.run([driver, "-q", "--n", str(n), "--reps", str(reps), "--curve-stride", str(max(1, n // 2000)),
                     "--sampler", parts, "--out", out], check=True, stdout=subprocess.DEVNULL)
+    return read_ratios(out)
+
+
+def read_ratios(out):
     ratios = {}
     for path in glob.glob(os.path.join(out, "summary", "colony-*.csv")):
         rows, _ = read_summary(path)
+        if rows[0]["allocator"] not in ALLOCATORS:
+            continue  # the CPython reference's, in a run-all folder
         key = (rows[0]["layout"], rows[0]["allocator"])
         ratios[key] = {"ratio": statistics.median(r["sampling_overhead_ratio"] for r in rows),
                        "unsampled_ns": statistics.median(r["ns_per_ant"] for r in rows),
@@ -50,6 +59,7 @@ def main():
     ap.add_argument("--n", type=int, default=500000)
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--out", default=None, help="folder for overhead.csv (default: print only)")
+    ap.add_argument("--full", default=None, help="results folder of a full run to reuse")
     args = ap.parse_args()
     if args.n < 1 or args.reps < 1:
         ap.error("--n and --reps must be positive")
@@ -58,11 +68,13 @@ def main():
         with tempfile.TemporaryDirectory() as tmp:
             for driver in DRIVERS:
                 exe = os.path.join(args.build, "bench", driver)
-                for parts in PARTS:
+                for parts in PARTS[:-1] if args.full else PARTS:
                     out = os.path.join(tmp, driver, parts)
                     os.makedirs(out)
                     for key, v in run(exe, parts, args.n, args.reps, out).items():
                         by_part.setdefault(key, {})[parts] = v
+            for key, v in (read_ratios(args.full) if args.full else {}).items():
+                by_part.setdefault(key, {})["full"] = v
     except (subprocess.CalledProcessError, OSError, InputError) as e:
         print(f"overhead.py: {e}", file=sys.stderr)
         return 1
@@ -72,6 +84,9 @@ def main():
           f"{'check':>7} {'total':>7}   (each a factor; total = their product, median of {args.reps})")
     for (layout, alloc) in sorted(by_part, key=lambda k: order_key(*k)):
         p = by_part[(layout, alloc)]
+        if set(p) != set(PARTS):
+            print(f"overhead.py: {layout}/{alloc}: not measured in every part", file=sys.stderr)
+            return 1
         kernel = p["kernel"]["ratio"]
         usable = p["kernel+usable"]["ratio"] / kernel
         check = p["full"]["ratio"] / p["kernel+usable"]["ratio"]

@@ -26,7 +26,8 @@ UNIT_NS = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
 GBENCH_OPS = [("build", "build ns/ant", True), ("distribute_work", "distribute_work ns/ant", True),
               ("get", "get ns", False), ("set", "set ns", False), ("destroy", "destroy ns/ant", True)]
 PER_ANT = ["bytes_per_ant_requested", "bytes_per_ant_usable", "bytes_per_ant_allocated",
-           "bytes_per_ant_rss", "ns_per_ant", "traverse_ns_per_ant", "sampling_overhead_ratio"]
+           "bytes_per_ant_rss", "bytes_per_ant_rss_purged", "ns_per_ant", "traverse_ns_per_ant",
+           "sampling_overhead_ratio"]
 
 
 def spread_of(values):
@@ -66,16 +67,24 @@ def ratio(a, b):
 
 
 
+def live_rss(f):
+    """The headline RSS: after the allocator returned its free pages at the
+    loop's end (the colony still alive), which no decay timing moves; RSS as
+    the run ended where the allocator cannot be asked (CPython)."""
+    return f["bytes_per_ant_rss_purged"] or f["bytes_per_ant_rss"]
+
+
 def csv_cell(v):
     return "" if v is None else f"{v:.3f}"
 
 
 def bytes_per_ant_csv(primary):
-    lines = ["layout,requested,allocated,rss,rss_min,rss_max"]
+    lines = ["layout,requested,allocated,rss,rss_min,rss_max,rss_live,rss_live_min,rss_live_max"]
     for f in primary:
         rss = f["bytes_per_ant_rss"]
         lines.append(",".join([f["layout"], csv_cell(med(f["bytes_per_ant_requested"])),
-                               csv_cell(med(f["bytes_per_ant_allocated"])), *map(csv_cell, rss)]))
+                               csv_cell(med(f["bytes_per_ant_allocated"])), *map(csv_cell, rss),
+                               *map(csv_cell, live_rss(f))]))
     return "\n".join(lines) + "\n"
 
 
@@ -97,34 +106,36 @@ def allocators_csv(rows, allocators):
 
 def primary_table(primary):
     base = next((f for f in primary if f["layout"] == "dict"), primary[0])
-    out = ["| layout | requested B/ant | usable B/ant | RSS B/ant | vs dict (usable) | "
-           "build ns/ant | traverse ns/ant | sampled / unsampled time |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    out = ["| layout | requested B/ant | usable B/ant | RSS live B/ant | RSS as run B/ant | "
+           "vs dict (usable) | build ns/ant | traverse ns/ant | sampled / unsampled time |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for f in primary:
         out.append(f"| {f['layout']} | {fmt(f['bytes_per_ant_requested'], 2)} | "
-                   f"{fmt(f['bytes_per_ant_usable'], 2)} | {fmt(f['bytes_per_ant_rss'])} | "
+                   f"{fmt(f['bytes_per_ant_usable'], 2)} | {fmt(live_rss(f), 2)} | "
+                   f"{fmt(f['bytes_per_ant_rss'], 2)} | "
                    f"{ratio(med(f['bytes_per_ant_usable']), med(base['bytes_per_ant_usable']))} | "
                    f"{fmt(f['ns_per_ant'])} | {fmt(f['traverse_ns_per_ant'])} | "
-                   f"{fmt(f['sampling_overhead_ratio'])}x |")
+                   f"{fmt(f['sampling_overhead_ratio'], 2)}x |")
     return "\n".join(out)
 
 
 def allocator_table(rows):
     """Every (layout, allocator), layout by layout; the reference interpreter last.
     "RSS vs dict" divides by the same allocator's dict (CPython's: py_dict)."""
-    dict_rss = {f["allocator"]: med(f["bytes_per_ant_rss"]) for f in rows
+    dict_rss = {f["allocator"]: med(live_rss(f)) for f in rows
                 if f["layout"] in ("dict", "py_dict")}
     out = ["| layout | allocator | requested B/ant | usable B/ant | allocator's own B/ant | "
-           "RSS B/ant | RSS vs dict | build ns/ant | traverse ns/ant |",
-           "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+           "RSS live B/ant | RSS as run B/ant | RSS vs dict | build ns/ant | traverse ns/ant |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     def key(f):
         allocator_rank, layout_rank = order_key(f["layout"], f["allocator"])
         return f["allocator"] not in ALLOCATOR_ORDER, layout_rank, allocator_rank
     for f in sorted(rows, key=key):
         out.append(f"| {f['layout']} | {f['allocator']} {f['meta']['allocator_version'].split('-g')[0]} | "
                    f"{fmt(f['bytes_per_ant_requested'], 2)} | {fmt(f['bytes_per_ant_usable'], 2)} | {fmt(f['bytes_per_ant_allocated'], 2)} | "
-                   f"{fmt(f['bytes_per_ant_rss'])} | "
-                   f"{ratio(med(f['bytes_per_ant_rss']), dict_rss.get(f['allocator']))} | "
+                   f"{fmt(live_rss(f), 2) if f['bytes_per_ant_rss_purged'] else '–'} | "
+                   f"{fmt(f['bytes_per_ant_rss'], 2)} | "
+                   f"{ratio(med(live_rss(f)), dict_rss.get(f['allocator']))} | "
                    f"{fmt(f['ns_per_ant'])} | {fmt(f['traverse_ns_per_ant'])} |")
     return "\n".join(out)
 
@@ -132,9 +143,16 @@ def allocator_table(rows):
 def caption(primary):
     f = primary[0]
     meta = f["meta"]
-    return (f"N = {f['n']:,} ants, {f['reps']} repetition(s) in fresh processes, commit "
-            f"`{meta['git_commit']}`, {meta['cpu_model']}, {meta['date_utc']}. "
-            f"Bytes per ant: median (min–max) over repetitions.")
+    method = {"page-faults": "the kernel's page-fault records, exact at every iteration",
+              "statm": "a /proc/self/statm read every iteration"}.get(meta.get("rss_method"), "?")
+    return (f"N = {f['n']:,} ants, {f['reps']} repetition(s), each a new process (so the range "
+            f"shows run-to-run variation), commit `{meta['git_commit']}`, {meta['cpu_model']}, "
+            f"{meta['date_utc']}. Bytes per ant: median (min–max) over repetitions. RSS from "
+            f"{method}. **RSS live**: at the loop's end, once the allocator returned its free "
+            f"pages (the colony alive): what the layout holds, whatever the allocator's decay "
+            f"had returned by then. **RSS as run**: at the loop's end as the program saw it "
+            f"(jemalloc may still hold a freed array then: its decay returns pages after ~10 s). "
+            f"Times: unsampled runs; the last column: the sampled run against it.")
 
 
 def read_gbench(path):
