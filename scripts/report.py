@@ -9,6 +9,7 @@ or records an incomplete run, so no later step treats a broken run as a
 result. Every figure written here is computed from those files.
 Exit status: 0 written; 1 bad or incomplete input (nothing written); 2 bad arguments."""
 import argparse
+import csv
 import json
 import os
 import statistics
@@ -21,6 +22,8 @@ TABLE_BEGIN = "<!-- results-table:begin (scripts/report.py writes this) -->"
 TABLE_END = "<!-- results-table:end -->"
 BREAKDOWN_BEGIN = "<!-- breakdown-table:begin (scripts/report.py writes this) -->"
 BREAKDOWN_END = "<!-- breakdown-table:end -->"
+SAMPLING_BEGIN = "<!-- sampling-tables:begin (scripts/report.py writes this) -->"
+SAMPLING_END = "<!-- sampling-tables:end -->"
 PRIMARY = "jemalloc"  # the allocator whose statistics are exact; tables start with it
 UNIT_NS = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
 GBENCH_OPS = [("build", "build ns/ant", True), ("distribute_work", "distribute_work ns/ant", True),
@@ -275,6 +278,49 @@ def included_section(path, title, source):
     return f"\n## {title}\n\nFrom `{os.path.basename(path)}` ({source}).\n{intro}\n" + body.replace("\n## ", "\n### ")
 
 
+def csv_rows(path):
+    if not os.path.exists(path):
+        return None
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def sampling_section(results):
+    """How RSS was measured and what sampling cost: rss-verify.csv
+    (scripts/verify_rss.py), overhead.csv (scripts/overhead.py), timing.csv
+    (scripts/run-all); nothing for the files that were not made."""
+    out = []
+    verify = csv_rows(os.path.join(results, "rss-verify.csv"))
+    if verify:
+        out += ["\n## RSS at every iteration, verified\n",
+                "The sampled runs read RSS from the kernel's page-fault records (one record per fault, "
+                "checked after every iteration without a system call; statm re-read after a release or a "
+                "file-backed fault). `antmem --verify-rss` also reads `/proc/self/statm` after every "
+                "iteration and counts where the two differ (`rss-verify.csv`):\n",
+                "| layout | allocator | method | iterations | differing | largest difference B | fault records | statm reads |",
+                "|---|---|---|---:|---:|---:|---:|---:|"]
+        out += [f"| {r['layout']} | {r['allocator']} | {r['rss_method']} | {int(r['iterations']):,} | "
+                f"{r['differing']} | {r['max_diff_bytes']} | {int(r['fault_records']):,} | {int(r['statm_reads']):,} |"
+                for r in verify]
+    parts = csv_rows(os.path.join(results, "overhead.csv"))
+    if parts:
+        out += ["\n## What sampling costs, part by part\n",
+                "Sampled / unsampled time of the same workload, median over the repetitions, split by "
+                "`scripts/overhead.py` into factors: the kernel writing one page-fault record per fault "
+                "(`--sampler kernel`), the layouts' usable-size accounting, and the per-iteration check. "
+                "The kernel's part is the floor of this method (a few hundred ns per fault here).\n",
+                "| layout | allocator | unsampled ns/ant | fault records | kernel | usable accounting | check | total |",
+                "|---|---|---:|---:|---:|---:|---:|---:|"]
+        out += [f"| {r['layout']} | {r['allocator']} | {r['unsampled_ns_per_ant']} | {int(r['fault_records']):,} | "
+                f"{r['kernel_records_ratio']} | {r['usable_accounting_ratio']} | {r['per_iteration_check_ratio']} | "
+                f"{r['sampled_over_unsampled']} |" for r in parts]
+    timing = csv_rows(os.path.join(results, "timing.csv"))
+    if timing:
+        out += ["\n## Where the run's time went\n", "| phase | seconds |", "|---|---:|"]
+        out += [f"| {r['phase']} | {r['seconds']} |" for r in timing]
+    return "\n".join(out) + ("\n" if out else "")
+
+
 def breakdown_section(parts):
     if not parts:
         return ""
@@ -292,7 +338,7 @@ but not resident, so it is not part of the sum.
 """
 
 
-def report(rows, command, gbench, crosscheck, datasets="", parts=()):
+def report(rows, command, gbench, crosscheck, datasets="", parts=(), sampling=""):
     primary = [f for f in rows if f["allocator"] == PRIMARY]
     meta = primary[0]["meta"]
     versions = ", ".join(sorted({f"{f['allocator']} {f['meta']['allocator_version'].split('-g')[0]}"
@@ -328,7 +374,7 @@ RSS, which grows only as pages are first touched; RSS keeps freed arrays until d
 {allocator_table(rows)}
 
 ![bytes per ant by allocator](colony-allocators.svg)
-{breakdown_section(parts)}{gbench}{crosscheck}{datasets}{METHOD}
+{breakdown_section(parts)}{sampling}{gbench}{crosscheck}{datasets}{METHOD}
 ## Environment
 
 | | |
@@ -338,9 +384,13 @@ RSS, which grows only as pages are first touched; RSS keeps freed arrays until d
 """
 
 
-def update_readme(path, rows, parts):
+def update_readme(path, rows, parts, results):
     with open(path) as f:
         text = f.read()
+    sampling = sampling_section(results)
+    if sampling:
+        text = replace_between(text, SAMPLING_BEGIN, SAMPLING_END,
+                               sampling.replace("\n## ", "\n### ").strip("\n") + "\n", path)
     primary = [f for f in rows if f["allocator"] == PRIMARY]
     text = replace_between(text, TABLE_BEGIN, TABLE_END,
                            f"{caption(primary)}\n\n{primary_table(primary)}\n\n"
@@ -387,9 +437,10 @@ def main():
         datasets += included_section(os.path.join(args.results, "CLAIMS.md"), "The article's claims, checked",
                                      "scripts/claims.py, from the CSVs and JSON in this folder")
         write_atomic(os.path.join(args.results, "REPORT.md"),
-                     report(rows, args.command, gbench, crosscheck, datasets, parts))
+                     report(rows, args.command, gbench, crosscheck, datasets, parts,
+                            sampling_section(args.results)))
         if args.readme:
-            update_readme(args.readme, rows, parts)
+            update_readme(args.readme, rows, parts, args.results)
     except (InputError, OSError, breakdown.BreakdownError) as e:
         print(f"report.py: {e}", file=sys.stderr)
         return 1
