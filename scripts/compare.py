@@ -104,6 +104,14 @@ def compare_memory(base, new, args):
     moved); returns the regressions."""
     (base_figs, base_runs), (new_figs, new_runs) = base, new
     regressions, shared = [], sorted(set(base_figs) & set(new_figs))
+    # A figure the new run lacks is a regression (a layout, allocator, N or
+    # Google Benchmark entry that stopped being measured passes nothing); a
+    # new one is listed.
+    for name, metric in sorted(set(base_figs) - set(new_figs)):
+        print(f"{'REGRESSION':10} {name} {metric}: missing from the new run")
+        regressions.append((name, metric))
+    for name, metric in sorted(set(new_figs) - set(base_figs)):
+        print(f"{'new':10} {name} {metric}: {new_figs[(name, metric)]:.3f} (not in the baseline)")
     for key in shared:
         (name, metric), old, cur = key, base_figs[key], new_figs[key]
         if old == cur:
@@ -123,7 +131,9 @@ def compare_memory(base, new, args):
             print(f"           moved: {', '.join(moved) if moved else 'no component of the breakdown'}")
         if verdict == "REGRESSION":
             regressions.append(key)
-    print(f"memory: {len(shared)} figures compared, {len(regressions)} regression(s)")
+    missing = len(set(base_figs) - set(new_figs))
+    print(f"memory: {len(shared)} figures compared, {missing} missing, "
+          f"{len(set(new_figs) - set(base_figs))} new, {len(regressions)} regression(s)")
     return regressions
 
 

@@ -396,6 +396,23 @@ class Compare(unittest.TestCase):
         self.assertIn("REGRESSION colony/dict/jemalloc n=3000 bytes_per_ant_usable", p.stdout)
         self.assertIn("moved: table_slack +8.000\n", p.stdout)
 
+    def test_missing_layout_or_benchmark_fails_the_gate(self):
+        """A summary or a Google Benchmark file missing from the new run is a
+        regression, named; a figure only the new run has is listed."""
+        os.remove(os.path.join(self.new, "summary", "colony-slots-glibc.csv"))
+        p = self.compare()
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertIn("REGRESSION colony/slots/glibc n=3000 bytes_per_ant_requested: missing from the new run",
+                      p.stdout)
+        os.remove(os.path.join(self.new, "gbench.json"))
+        p = self.compare()
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertRegex(p.stdout, r"REGRESSION \S+ allocator_bytes_per_ant: missing from the new run")
+        p = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "compare.py"), "--no-time",
+                            self.new, self.base], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stdout)
+        self.assertIn("(not in the baseline)", p.stdout)
+
     def test_improvement_is_not_a_regression(self):
         self.scale_summary("dict", "bytes_per_ant_allocated", 0.5)
         p = self.compare()
