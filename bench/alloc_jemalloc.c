@@ -35,7 +35,7 @@ static int mib(const char *name, size_t *out, size_t len)
 }
 
 /* The usable size of a live block of size bytes: its size class, which is
- * what malloc_usable_size returns (test_units checks every class). Small
+ * what malloc_usable_size returns (tests/test_usable.c checks). Small
  * sizes from a table filled once (nallocx itself costs ~5 ns a call). */
 #define CLASS_TABLE 4096
 static uint32_t class_of[CLASS_TABLE];

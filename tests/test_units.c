@@ -2,7 +2,6 @@
  * (layouts/mem.c), the shared-string pool (layouts/intern.c), sample
  * records and their CSV writer (bench/sample.c), and atomic files. */
 #include <errno.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,22 +137,6 @@ static void test_rss_track(void)
 	unsetenv("ANTMEM_RSS_METHOD");
 }
 
-/* mem.c takes jemalloc's usable sizes from nallocx (its size classes, no
- * lookup): the same as malloc_usable_size for every class up to 64 MiB. */
-static void test_usable_by_class(void)
-{
-	CHECK_EQ_INT(alloc_init(), 0, "jemalloc is the allocator");
-	for (size_t size = 1; size <= (64u << 20); size += size < 4096 ? 1 : size / 7) {
-		void *b = malloc(size);
-		CHECK(b != NULL, "malloc(%zu)", size);
-		size_t real = malloc_usable_size(b), by_class = mem_usable_size(b, size);
-		free(b);
-		CHECK_EQ_U64(by_class, real, "usable size of %zu bytes", size);
-		if (by_class != real)
-			break;
-	}
-}
-
 static void test_atomic_file(void)
 {
 	char dir[] = "/tmp/antmem-test-XXXXXX", path[256], tmp_seen[256];
@@ -217,6 +200,5 @@ int main(void)
 	test_mem();
 	test_sample();
 	test_rss_track();
-	test_usable_by_class();
 	return check_done("test_units");
 }
