@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -49,6 +51,41 @@ static int prepare_out_dir(const char *out)
 			return rc;
 	}
 	return 0;
+}
+
+/* One driver per output folder at a time: two runs writing the same summaries
+ * would mix. The lock (flock on DIR/.antmem.lock, which holds the holder's
+ * pid) goes with the process, also when it is killed. 0, or -1 with err. */
+static int lock_out_dir(const char *out, char *err, size_t err_size)
+{
+	char path[4096];
+	if (snprintf(path, sizeof path, "%s/.antmem.lock", out) >= (int)sizeof path) {
+		snprintf(err, err_size, "%s: path too long", out);
+		return -1;
+	}
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		snprintf(err, err_size, "%.400s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		char pid[32] = "";
+		ssize_t len = pread(fd, pid, sizeof pid - 1, 0);
+		pid[len > 0 ? len : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		snprintf(err, err_size, "%s: in use by another antmem run (pid %s)", out,
+			 pid[0] ? pid : "unknown");
+		close(fd);
+		return -1;
+	}
+	char pid[32];
+	int len = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) || pwrite(fd, pid, (size_t)len, 0) != len) {
+		snprintf(err, err_size, "%.400s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return 0; /* fd stays open (and locked) until exit */
 }
 
 /* Refuse an N whose colony cannot fit: expected bytes per ant, doubled for
@@ -191,6 +228,10 @@ int main(int argc, char **argv)
 	if (rc) {
 		fprintf(stderr, "antmem: %s: cannot write results there: %s\n", o.out_dir,
 			strerror(-rc));
+		return EXIT_USAGE;
+	}
+	if (lock_out_dir(o.out_dir, err, sizeof err)) {
+		fprintf(stderr, "antmem: %s\n", err);
 		return EXIT_USAGE;
 	}
 	install_interrupt_cleanup();

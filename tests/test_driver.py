@@ -33,8 +33,10 @@ def run(*args, **kw):
 
 
 def files_under(path):
+    """Every file below path but the driver's lock (.antmem.lock, which it
+    keeps: removing a lock file races with the next run taking it)."""
     return sorted(os.path.relpath(os.path.join(d, f), path)
-                  for d, _, fs in os.walk(path) for f in fs)
+                  for d, _, fs in os.walk(path) for f in fs if f != ".antmem.lock")
 
 
 class GoodRun(unittest.TestCase):
@@ -207,6 +209,30 @@ class GoodRun(unittest.TestCase):
     def test_progress_and_table(self):
         self.assertIn("soa r2/2", self.proc.stderr)
         self.assertRegex(self.proc.stdout, r"(?m)^dict(\s+[\d.]+){2}\s+24\d\.\d\d\s+24\d\.\d\d\s")
+
+
+class Concurrent(unittest.TestCase):
+    def test_second_run_into_the_same_folder_is_refused(self):
+        """Two runs into one folder would mix their results: the second
+        refuses in one line naming the first's pid, and writes nothing."""
+        with tempfile.TemporaryDirectory() as out:
+            first = subprocess.Popen([ANTMEM, "--n", "3000000", "--reps", "3", "--layout", "dict", "-q",
+                                      "--out", out], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            try:
+                lock = os.path.join(out, ".antmem.lock")
+                for _ in range(100):
+                    if os.path.exists(lock) and os.path.getsize(lock):
+                        break
+                    time.sleep(0.05)
+                p = run("--n", "1000", "--out", out)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertEqual(p.stderr, f"antmem: {out}: in use by another antmem run (pid {first.pid})\n")
+                self.assertFalse(any("colony-soa" in f for f in files_under(out)), files_under(out))
+            finally:
+                first.kill()
+                first.wait()
+            p = run("--n", "1000", "--layout", "soa", "--out", out)  # the lock went with the process
+            self.assertEqual(p.returncode, 0, p.stderr)
 
 
 class RssTracker(unittest.TestCase):

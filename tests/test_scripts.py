@@ -447,6 +447,35 @@ class Compare(unittest.TestCase):
         self.assertIn("/nonexistent: no such results folder", p.stderr)
 
 
+class SwapIn(unittest.TestCase):
+    """scripts/swap-in, how run-all publishes and save-baseline saves: the
+    new folder takes the old one's place whole, the old one is gone, and a
+    failed swap leaves the old one as it was."""
+
+    def test_replaces_whole_and_leaves_nothing(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            old, new = os.path.join(tmp, "results"), os.path.join(tmp, ".results.new")
+            os.makedirs(os.path.join(old, "summary"))
+            os.makedirs(os.path.join(new, "curves"))
+            for path, text in ((os.path.join(old, "summary", "a.csv"), "old"),
+                               (os.path.join(new, "curves", "b.csv"), "new")):
+                with open(path, "w") as f:
+                    f.write(text)
+            p = subprocess.run([script("swap-in"), new, old], capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(sorted(os.listdir(tmp)), ["results"])
+            self.assertEqual(os.listdir(old), ["curves"])
+
+    def test_missing_new_folder_changes_nothing(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            old = os.path.join(tmp, "results")
+            os.makedirs(old)
+            p = subprocess.run([script("swap-in"), os.path.join(tmp, "nope"), old], capture_output=True, text=True)
+            self.assertEqual(p.returncode, 2)
+            self.assertEqual(p.stderr.count("\n"), 1, p.stderr)
+            self.assertTrue(os.path.isdir(old))
+
+
 class MissingDependencies(unittest.TestCase):
     """meson setup names the Debian package of a missing library."""
 
