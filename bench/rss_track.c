@@ -107,58 +107,6 @@ static void read_file_ranges(struct rss_track *t)
 	close(fd);
 }
 
-/* A forked child shares its parent's written pages until it writes them
- * (copy on write): such a write faults but moves no page into RSS, as the
- * shared page was counted already. Write every present, shared page of the
- * private writable mappings once now, before the first reading, so that
- * every later anonymous fault is a new page. /proc/self/pagemap says which
- * are present (bit 63) and mapped only here (bit 56); its flags need no
- * privilege. */
-static void unshare_inherited_pages(struct rss_track *t)
-{
-	int maps = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-	int pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	char buf[4096];
-	size_t have = 0;
-	while (maps >= 0 && pagemap >= 0) {
-		ssize_t got = read(maps, buf + have, sizeof buf - 1 - have);
-		if (got <= 0)
-			break;
-		have += (size_t)got;
-		buf[have] = '\0';
-		char *line = buf, *nl;
-		while ((nl = strchr(line, '\n'))) {
-			*nl = '\0';
-			unsigned long lo, hi;
-			char perms[8];
-			if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) == 3 &&
-			    strcmp(perms, "rw-p") == 0 && !strstr(line, "[v")) {
-				for (uint64_t page = lo / t->page_size; page < hi / t->page_size;) {
-					uint64_t entries[512];
-					uint64_t want = hi / t->page_size - page;
-					size_t count = want < 512 ? (size_t)want : 512;
-					ssize_t r = pread(pagemap, entries, count * 8, (off_t)(page * 8));
-					if (r <= 0)
-						break;
-					for (size_t i = 0; i < (size_t)r / 8; i++)
-						if ((entries[i] >> 63 & 1) && !(entries[i] >> 56 & 1)) {
-							volatile char *p = (char *)((page + i) * t->page_size);
-							*p = *p;
-						}
-					page += (uint64_t)r / 8;
-				}
-			}
-			line = nl + 1;
-		}
-		have = (size_t)(buf + have - line);
-		memmove(buf, line, have);
-	}
-	if (maps >= 0)
-		close(maps);
-	if (pagemap >= 0)
-		close(pagemap);
-}
-
 /* Binary search: /proc/self/maps lists mappings in address order. */
 static bool in_file_range(const struct rss_track *t, uint64_t addr)
 {
@@ -250,7 +198,6 @@ int rss_track_begin(struct rss_track *t, char *why, size_t why_size)
 		t->method = RSS_METHOD_STATM;
 	}
 	if (t->method == RSS_METHOD_FAULTS) {
-		unshare_inherited_pages(t);
 		read_file_ranges(t);
 		/* Our own first reads of the ring's pages fault them in (and add
 		 * them to RSS): do that now, before the first reading. */

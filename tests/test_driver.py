@@ -488,7 +488,7 @@ if __name__ == "__main__":
                                capture_output=True, text=True)
     if "malloc is not this allocator's" in probe.stderr:
         # A sanitizer replaced malloc: runs cannot measure, bad input is still refused.
-        for cls in (GoodRun, OutOfMemory, Interrupted, DatasetScenarios, RssTracker):
+        for cls in (GoodRun, OutOfMemory, Interrupted, DatasetScenarios, RssTracker, Concurrent):
             setattr(sys.modules[__name__], cls.__name__,
                     unittest.skip("malloc replaced (sanitizer build): no measurement")(cls))
     unittest.main(verbosity=2)
