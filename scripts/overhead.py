@@ -8,10 +8,11 @@ per-iteration check. The driver can leave out the last two (--sampler kernel,
 --sampler kernel+usable); this script runs each variant with the same
 repetitions and splits the sampled/unsampled ratio into those parts.
 
-Each part is a ratio of medians over the repetitions of one driver run, each
-repetition pairing a sampled and an unsampled run of the same workload in
-fresh processes (times on this shared machine vary by 10 % and more between
-runs: the pairs make the ratios steadier than the times).
+Each part is a ratio of medians: the sampled runs of one variant against
+those of the variant before it, the first against the unsampled runs of all
+three variants pooled (the same workload: 3 x REPS runs make a steadier
+denominator). Times on this shared machine vary by 5-10 % from run to run,
+so a part below about 5 % is within that noise.
 
 usage: overhead.py --build BUILD [--n N] [--reps R] [--out DIR] [--full DIR]
   --full DIR  the summaries of a full run already made with the same N and
@@ -47,8 +48,8 @@ def read_ratios(out):
         if rows[0]["allocator"] not in ALLOCATORS:
             continue  # the CPython reference's, in a run-all folder
         key = (rows[0]["layout"], rows[0]["allocator"])
-        ratios[key] = {"ratio": statistics.median(r["sampling_overhead_ratio"] for r in rows),
-                       "unsampled_ns": statistics.median(r["ns_per_ant"] for r in rows),
+        ratios[key] = {"sampled_ns": statistics.median(r["sampled_ns_per_ant"] for r in rows),
+                       "unsampled": [r["ns_per_ant"] for r in rows],
                        "faults": statistics.median(r["rss_fault_records"] for r in rows)}
     return ratios
 
@@ -81,17 +82,18 @@ def main():
     lines = ["layout,allocator,unsampled_ns_per_ant,fault_records,kernel_records_ratio,"
              "usable_accounting_ratio,per_iteration_check_ratio,sampled_over_unsampled"]
     print(f"{'layout':12} {'allocator':9} {'ns/ant':>7} {'faults':>7} {'kernel':>7} {'usable':>7} "
-          f"{'check':>7} {'total':>7}   (each a factor; total = their product, median of {args.reps})")
+          f"{'check':>7} {'total':>7}   (each a factor; total = their product; medians of {args.reps})")
     for (layout, alloc) in sorted(by_part, key=lambda k: order_key(*k)):
         p = by_part[(layout, alloc)]
         if set(p) != set(PARTS):
             print(f"overhead.py: {layout}/{alloc}: not measured in every part", file=sys.stderr)
             return 1
-        kernel = p["kernel"]["ratio"]
-        usable = p["kernel+usable"]["ratio"] / kernel
-        check = p["full"]["ratio"] / p["kernel+usable"]["ratio"]
-        total = p["full"]["ratio"]
-        ns, faults = p["full"]["unsampled_ns"], p["full"]["faults"]
+        # the unsampled runs of all three parts are the same workload: their
+        # pooled median is a steadier denominator than each part's own
+        ns = statistics.median(v for part in PARTS for v in p[part]["unsampled"])
+        times = [ns] + [p[part]["sampled_ns"] for part in PARTS]
+        kernel, usable, check = (b / a for a, b in zip(times, times[1:]))
+        total, faults = times[-1] / ns, p["full"]["faults"]
         print(f"{layout:12} {alloc:9} {ns:7.1f} {faults:7.0f} {kernel:7.3f} {usable:7.3f} {check:7.3f} {total:7.3f}")
         lines.append(f"{layout},{alloc},{ns:.1f},{faults:.0f},{kernel:.3f},{usable:.3f},{check:.3f},{total:.3f}")
     if args.out:

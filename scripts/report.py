@@ -305,10 +305,12 @@ def sampling_section(results):
     parts = csv_rows(os.path.join(results, "overhead.csv"))
     if parts:
         out += ["\n## What sampling costs, part by part\n",
-                "Sampled / unsampled time of the same workload, median over the repetitions, split by "
-                "`scripts/overhead.py` into factors: the kernel writing one page-fault record per fault "
-                "(`--sampler kernel`), the layouts' usable-size accounting, and the per-iteration check. "
-                "The kernel's part is the floor of this method (a few hundred ns per fault here).\n",
+                "Sampled / unsampled time of the same workload, split by `scripts/overhead.py` into "
+                "factors (ratios of medians over the repetitions; the three product to the total): the "
+                "kernel writing one page-fault record per fault (`--sampler kernel`), the layouts' "
+                "usable-size accounting, and the per-iteration check. The kernel's part is the floor of "
+                "this method (a few hundred ns per fault here); times vary by 5-10 % between runs on this "
+                "machine, so a part under that is within the noise.\n",
                 "| layout | allocator | unsampled ns/ant | fault records | kernel | usable accounting | check | total |",
                 "|---|---|---:|---:|---:|---:|---:|---:|"]
         out += [f"| {r['layout']} | {r['allocator']} | {r['unsampled_ns_per_ant']} | {int(r['fault_records']):,} | "

@@ -2,6 +2,7 @@
 # iteration, so the gaps between them are visible: requested (what the
 # layout asked for) < usable (size classes) <= active (pages of live slabs)
 # <= resident (the allocator's resident pages) and RSS (the whole process).
+# The allocator's two are read at 64 points of the run, RSS at every iteration.
 # Variables: file   a curve CSV (antmem's schema)   title_of  chart title words
 #            out    output path (.png or .svg)
 set datafile separator ","
@@ -13,7 +14,9 @@ if (out[strlen(out)-3:] eq ".svg") {
 }
 set output out
 cols = "requested_bytes usable_bytes active_bytes resident_bytes rss_bytes"
-names = "requested usable(size_classes) active(pages_of_live_slabs) allocator_resident RSS(process)"
+# active and resident are the allocator's own statistics, read at 64 points
+# of the run (they cost microseconds): their steps are those readings
+names = "requested usable(size_classes) active(pages_of_live_slabs;_read_64_times) allocator_resident(read_64_times) RSS(process;_every_iteration)"
 colors = "#9ecae1 #3182bd #31a354 #ff7f0e #d62728"
 n = words(cols)
 do for [i=1:n] {
