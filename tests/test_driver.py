@@ -452,6 +452,37 @@ class DatasetScenarios(unittest.TestCase):
             self.assertEqual(p.returncode, 1)
             self.assertIn("bad.csv:4: field 2: not a number 0-255", p.stderr)
 
+    def test_file_cut_mid_row_is_refused_by_every_variant(self):
+        """1,000 complete rows (two chunks of 500) and a row cut short: the
+        cut row is read and refused, whatever the variant."""
+        cut = os.path.join(self.tmp.name, "cut.csv")
+        with open(self.data, "rb") as src, open(cut, "wb") as dst:
+            lines = src.readlines()
+            dst.writelines(lines[:1001])
+            dst.write(lines[1001][:100])
+        for variant in ("whole", "chunked", "reread"):
+            with self.subTest(variant=variant), tempfile.TemporaryDirectory() as out:
+                p = run("--scenario", "chunked", "--layout", variant, "--data", cut, "--out", out)
+                self.assertEqual(p.returncode, 1, p.stderr)
+                self.assertIn("cut.csv:1002: ", p.stderr)
+
+    def test_missing_empty_or_header_only_data_named(self):
+        """The file is named with the reason, and no chunk count is made up."""
+        header_only = os.path.join(self.tmp.name, "header-only.csv")
+        with open(self.data) as src, open(header_only, "w") as dst:
+            dst.write(src.readline())
+        empty = os.path.join(self.tmp.name, "empty.csv")
+        open(empty, "w").close()
+        cases = [(os.path.join(self.tmp.name, "nope.csv"), "nope.csv: No such file or directory"),
+                 (empty, "empty.csv: empty file"), (header_only, "header-only.csv: no rows"),
+                 (self.tmp.name, "read error: Is a directory")]
+        for data, words in cases:
+            for scenario in ("chunked", "lazy"):
+                with self.subTest(data=data, scenario=scenario), tempfile.TemporaryDirectory() as out:
+                    p = run("--scenario", scenario, "--data", data, "--n", "5", "--out", out)
+                    self.assertEqual(p.returncode, 1, p.stderr)
+                    self.assertIn(words, p.stderr)
+
 
 class Interrupted(unittest.TestCase):
     def test_sigint_keeps_earlier_results(self):

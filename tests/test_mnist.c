@@ -3,6 +3,7 @@
  * error; the loader reads once; chunk boundaries are exact and the last
  * partial chunk is included; re-reading yields the same rows as one pass. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,8 +58,7 @@ static void many_fields(FILE *f) { put_row(f, "1", MNIST_PIXELS + 1, "7", "\n");
 static void not_number(FILE *f) { put_row(f, "1", MNIST_PIXELS - 1, "7", ",x7\n"); }
 static void out_of_range(FILE *f) { put_row(f, "1", MNIST_PIXELS, "256", "\n"); }
 static void bad_label(FILE *f) { put_row(f, "12", MNIST_PIXELS, "0", "\n"); }
-static void no_newline(FILE *f) { put_row(f, "1", MNIST_PIXELS, "0", ""); }
-static void crlf(FILE *f) { put_row(f, "1", MNIST_PIXELS, "0", "\r\n"); }
+static void cut_mid_row(FILE *f) { put_row(f, "1", 300, "0", ""); }
 static void too_long(FILE *f) { put_row(f, "1", 5000, "255", "\n"); }
 static void negative(FILE *f) { put_row(f, "1", MNIST_PIXELS, "-1", "\n"); }
 
@@ -87,7 +87,16 @@ static void test_malformed(void)
 	f = fopen(path_of("header.csv"), "w");
 	fputs("label,a,b\n", f);
 	fclose(f);
-	expect_error(path_of("header.csv"), "header.csv:1: not an MNIST header");
+	expect_error(path_of("header.csv"), "header.csv:1: header has 3 fields, expected 785");
+	f = fopen(path_of("other.csv"), "w");
+	fputs("id,a,b\n", f);
+	fclose(f);
+	expect_error(path_of("other.csv"), "other.csv:1: neither an MNIST header (785 fields, the first "
+					   "'label') nor a row (785 numbers)");
+	f = fopen(path_of("badbom.csv"), "w");
+	fputs("\xef\xbblabel\n", f);
+	fclose(f);
+	expect_error(path_of("badbom.csv"), "badbom.csv:1: not text: starts with byte 0xEF");
 	struct { const char *name; void (*bad)(FILE *); const char *reason; } cases[] = {
 		{"few.csv", few_fields, ":3: expected 785 fields, got 12"},
 		{"many.csv", many_fields, ":3: expected 785 fields, got 786"},
@@ -95,14 +104,92 @@ static void test_malformed(void)
 		{"range.csv", out_of_range, ":3: field 2: value out of range 0-255"},
 		{"label.csv", bad_label, ":3: field 1: value out of range 0-9"},
 		{"negative.csv", negative, ":3: field 2: not a number 0-255"},
-		{"nonl.csv", no_newline, ":3: last line has no newline"},
-		{"crlf.csv", crlf, ":3: CRLF line end"},
+		{"cut.csv", cut_mid_row, ":3: expected 785 fields, got 301"},
 		{"long.csv", too_long, ":3: line longer than any valid row (3137 bytes)"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		snprintf(want, sizeof want, "%s%s", cases[i].name, cases[i].reason);
 		expect_error(write_file(cases[i].name, cases[i].bad), want);
 	}
+}
+
+/* Rows as they come in the wild, each file holding the same two rows. */
+static int read_all_rows(const char *path, struct mnist_row *rows, int max, char *err, size_t err_size)
+{
+	struct mnist_reader r;
+	if (mnist_open(&r, path, err, err_size))
+		return -1;
+	int n = 0, rc;
+	while (n < max && (rc = mnist_next(&r, &rows[n], err, err_size)) == 1)
+		n++;
+	mnist_close(&r);
+	return rc < 0 ? -1 : n;
+}
+
+static void write_variant(const char *name, const char *bom, const char *head, const char *eol,
+			  bool final_eol, const char *zero)
+{
+	FILE *f = fopen(path_of(name), "w");
+	fputs(bom, f);
+	if (head)
+		fprintf(f, "%s%s", head, eol);
+	put_row(f, "7", MNIST_PIXELS, zero, eol);
+	put_row(f, "2", MNIST_PIXELS, "255", final_eol ? eol : "");
+	fclose(f);
+}
+
+static void test_files_in_the_wild(void)
+{
+	static char kaggle[16 + 12 * MNIST_PIXELS], grid[16 + 8 * MNIST_PIXELS];
+	strcpy(kaggle, header());
+	char *p = grid + sprintf(grid, "label");
+	for (int y = 1; y <= 28; y++)
+		for (int x = 1; x <= 28; x++)
+			p += sprintf(p, ",%dx%d", y, x);
+	struct {
+		const char *name, *bom, *head, *eol;
+		bool final_eol;
+		const char *zero;
+	} files[] = {
+		{"kaggle.csv", "", kaggle, "\n", true, "0"},
+		{"grid.csv", "", grid, "\n", true, "0"},
+		{"noheader.csv", "", NULL, "\n", true, "0"},
+		{"crlf.csv", "", grid, "\r\n", true, "0"},
+		{"crlf-noheader.csv", "", NULL, "\r\n", true, "0"},
+		{"bom.csv", "\xef\xbb\xbf", kaggle, "\r\n", true, "0"},
+		{"bom-noheader.csv", "\xef\xbb\xbf", NULL, "\n", true, "0"},
+		{"nofinal.csv", "", kaggle, "\n", false, "0"},
+		{"nofinal-crlf.csv", "", NULL, "\r\n", false, "0"},
+		{"zeros.csv", "", grid, "\n", true, "000"},
+	};
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		write_variant(files[i].name, files[i].bom, files[i].head, files[i].eol, files[i].final_eol,
+			      files[i].zero);
+		struct mnist_row rows[3];
+		char err[512] = "";
+		int n = read_all_rows(path_of(files[i].name), rows, 3, err, sizeof err);
+		CHECK_EQ_INT(n, 2, "%s: two rows (%s)", files[i].name, err);
+		if (n != 2)
+			continue;
+		CHECK(rows[0].label == 7 && rows[0].pixels[0] == 0 && rows[0].pixels[783] == 0,
+		      "%s: first row", files[i].name);
+		CHECK(rows[1].label == 2 && rows[1].pixels[0] == 255 && rows[1].pixels[783] == 255,
+		      "%s: second row", files[i].name);
+		struct dataset d;
+		CHECK_EQ_INT(dataset_load(&d, DATASET_ROWS, path_of(files[i].name), err, sizeof err), 0,
+			     "%s: whole load: %s", files[i].name, err);
+		CHECK_EQ_U64(d.rows, 2, "%s: loaded rows", files[i].name);
+		dataset_free(&d);
+	}
+	/* a header and nothing else is no dataset */
+	FILE *f = fopen(path_of("headeronly.csv"), "w");
+	fprintf(f, "%s\n", kaggle);
+	fclose(f);
+	struct dataset d;
+	char err[512] = "";
+	CHECK_EQ_INT(dataset_load(&d, DATASET_ROWS, path_of("headeronly.csv"), err, sizeof err), -1,
+		     "header only is refused");
+	CHECK(strstr(err, "headeronly.csv: no rows") != NULL, "says so: %s", err);
 }
 
 static void test_generate_and_read(void)
@@ -149,7 +236,7 @@ static void test_layouts_agree(void)
 	dataset_free(&rows);
 	dataset_free(&cols);
 	struct dataset bad;
-	CHECK_EQ_INT(dataset_load(&bad, DATASET_ROWS, path_of("crlf.csv"), err, sizeof err), -1,
+	CHECK_EQ_INT(dataset_load(&bad, DATASET_ROWS, path_of("cut.csv"), err, sizeof err), -1,
 		     "a bad file is refused");
 }
 
@@ -208,9 +295,9 @@ static void test_chunks(void)
 	CHECK_EQ_INT(chunk_reread(path, 11, 100, again, err, sizeof err), 0, "past the end: empty");
 	chunk_close(&it);
 	dataset_free(&all);
-	CHECK_EQ_INT(chunk_open(&it, path_of("nonl.csv"), 10, err, sizeof err), 0, "%s", err);
+	CHECK_EQ_INT(chunk_open(&it, path_of("cut.csv"), 10, err, sizeof err), 0, "%s", err);
 	CHECK_EQ_INT(chunk_next(&it, err, sizeof err), -1, "an error inside a chunk surfaces");
-	CHECK(strstr(err, "nonl.csv:3:") != NULL, "with its line: %s", err);
+	CHECK(strstr(err, "cut.csv:3:") != NULL, "with its line: %s", err);
 	chunk_close(&it);
 }
 
@@ -221,6 +308,7 @@ int main(void)
 		return 1;
 	}
 	test_malformed();
+	test_files_in_the_wild();
 	test_generate_and_read();
 	test_layouts_agree();
 	test_lazy_loader();

@@ -70,6 +70,10 @@ int dataset_load(struct dataset *d, enum dataset_layout layout, const char *path
 			break;
 		}
 	mnist_close(&r);
+	if (rc == 0 && d->rows == 0) {
+		snprintf(err, err_size, "%s: no rows (an MNIST CSV needs at least one)", path);
+		rc = -1;
+	}
 	if (rc < 0)
 		dataset_free(d);
 	return rc < 0 ? -1 : 0;

@@ -1,8 +1,10 @@
-/* MNIST-shaped CSV: a header line "label,pixel0,...,pixel783", then one row
- * per image: a label 0-9 and 784 pixel values 0-255, comma-separated, each
- * line ending in "\n". The reader streams it with a fixed buffer and refuses
- * anything else with "file:line: reason"; the generator writes it
- * deterministically. The in-memory dataset has two layouts (rows, columns). */
+/* MNIST-shaped CSV as it is found: an optional UTF-8 byte-order mark, an
+ * optional header (any 785 names, the first "label": "label,pixel0,...,
+ * pixel783" or "label,1x1,...,28x28"), then one row per image: a label 0-9
+ * and 784 pixel values 0-255 (leading zeros allowed), comma-separated, lines
+ * ending in "\n" or "\r\n", the last one with or without. The reader streams
+ * it with a fixed buffer and refuses anything else with "file:line: reason";
+ * the generator writes it deterministically, with the "pixelN" header. The in-memory dataset has two layouts (rows, columns). */
 #ifndef ANTMEM_MNIST_H
 #define ANTMEM_MNIST_H
 
@@ -27,17 +29,22 @@ struct mnist_row {
 struct mnist_reader {
 	FILE *f;
 	const char *path;
-	uint64_t line; /* of the last line read; the header is line 1 */
+	uint64_t line; /* of the last line read; the header, if any, is line 1 */
 	char buf[MNIST_MAX_LINE + 3]; /* the longest row, a stray "\r" and the NUL */
 	char in[1 << 16];             /* bytes read from f, not yet taken into lines */
 	size_t in_pos, in_len;
 };
 
-/* Open and check the header: 0, or -1 with "path[:line]: reason" in err. */
+/* Open and check the header (or that the first line is a row, when there is
+ * none): 0, or -1 with "path[:line]: reason" in err. Needs a seekable file
+ * when there is no header. */
 int mnist_open(struct mnist_reader *r, const char *path, char *err, size_t err_size);
 /* The same over an open stream (closed by mnist_close), named path in errors. */
 int mnist_attach(struct mnist_reader *r, FILE *f, const char *path, char *err, size_t err_size);
 /* The next row: 1, 0 at the end of the file, or -1 with the reason in err. */
+/* Rows left in the stream from here (newlines, plus a last line without
+ * one), reading it to the end: >= 0, or -1 with the reason in err. */
+long mnist_count_rest(struct mnist_reader *r, char *err, size_t err_size);
 int mnist_next(struct mnist_reader *r, struct mnist_row *row, char *err, size_t err_size);
 void mnist_close(struct mnist_reader *r);
 

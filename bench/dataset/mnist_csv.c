@@ -45,8 +45,7 @@ static int read_line(struct mnist_reader *r, char *err, size_t err_size)
 					    (unsigned long long)r->line + 1, strerror(errno));
 			if (len == 0)
 				return 0;
-			return fail(err, err_size, "%s:%llu: last line has no newline (file cut short?)",
-				    r->path, (unsigned long long)r->line + 1);
+			break; /* a last line without "\n" is a line (a row cut short fails its parse) */
 		}
 		const char *run = r->in + r->in_pos;
 		size_t avail = r->in_len - r->in_pos;
@@ -75,14 +74,14 @@ static int read_line(struct mnist_reader *r, char *err, size_t err_size)
 			break;
 	}
 	r->line++;
+	if (len && r->buf[len - 1] == '\r') /* CRLF, as files from Windows tools come */
+		len--;
 	r->buf[len] = '\0';
-	if (len && r->buf[len - 1] == '\r')
-		return fail(err, err_size, "%s:%llu: CRLF line end (expected \\n only)", r->path,
-			    (unsigned long long)r->line);
 	return 1;
 }
 
-static const char *expected_header(void)
+/* What the generator writes as its header. */
+static const char *generated_header(void)
 {
 	static char header[16 + 12 * MNIST_PIXELS];
 	if (!header[0]) {
@@ -103,34 +102,105 @@ int mnist_open(struct mnist_reader *r, const char *path, char *err, size_t err_s
 	return mnist_attach(r, f, path, err, err_size);
 }
 
+/* The first line, read by getc (a header is longer than any row): how many
+ * fields, the first field's text, whether every field is a number of at
+ * most three digits, and its length in bytes with its line end. */
+struct first_line {
+	int fields;
+	char first[8];
+	bool numeric, ended, crlf;
+	uint64_t bytes;
+};
+
+static int read_first_line(FILE *f, struct first_line *l)
+{
+	*l = (struct first_line){.fields = 1, .numeric = true};
+	size_t first_len = 0, field_len = 0;
+	int c;
+	while ((c = getc(f)) != EOF) {
+		l->bytes++;
+		if (c == '\n') {
+			l->ended = true;
+			break;
+		}
+		if (c == '\r') {
+			int next = getc(f);
+			if (next == '\n' || next == EOF) {
+				l->bytes += next == '\n';
+				l->ended = l->crlf = next == '\n';
+				break;
+			}
+			ungetc(next, f);
+		}
+		if (c == ',') {
+			l->numeric = l->numeric && field_len > 0;
+			l->fields += l->fields <= MNIST_FIELDS; /* counting on says nothing more */
+			field_len = 0;
+			continue;
+		}
+		if (l->fields == 1 && first_len < sizeof l->first - 1)
+			l->first[first_len++] = (char)c;
+		l->numeric = l->numeric && c >= '0' && c <= '9' && field_len < 3;
+		field_len++;
+	}
+	l->numeric = l->numeric && field_len > 0;
+	return c == EOF && ferror(f) ? -1 : 0;
+}
+
 int mnist_attach(struct mnist_reader *r, FILE *f, const char *path, char *err, size_t err_size)
 {
 	*r = (struct mnist_reader){.f = f, .path = path};
-	/* the header is longer than a row's maximum: read it in pieces */
-	const char *want = expected_header();
-	size_t want_len = strlen(want), got = 0;
-	int c;
-	while ((c = getc(r->f)) != EOF && c != '\n') {
-		mnist_bytes_read++;
-		if (got >= want_len || c != want[got]) {
+	/* A UTF-8 byte-order mark, as spreadsheet exports write, is skipped. */
+	long start = 0;
+	int c = getc(f);
+	if (c == 0xEF) {
+		if (getc(f) != 0xBB || getc(f) != 0xBF) {
 			mnist_close(r);
-			return fail(err, err_size, "%s:1: not an MNIST header (expected label,pixel0,...,pixel783)",
-				    path);
+			return fail(err, err_size, "%s:1: not text: starts with byte 0xEF but no UTF-8 "
+					"byte-order mark", path);
 		}
-		got++;
+		start = 3;
+		mnist_bytes_read += 3;
+	} else if (c != EOF) {
+		ungetc(c, f);
 	}
-	if (c == EOF && got == 0) {
+	struct first_line l;
+	if (read_first_line(f, &l)) {
 		mnist_close(r);
-		return fail(err, err_size, "%s: empty file (expected a header line)", path);
+		return fail(err, err_size, "%s:1: read error: %s", path, strerror(errno));
 	}
-	if (c == EOF || got != want_len) {
+	mnist_bytes_read += l.bytes;
+	if (l.bytes == 0) {
 		mnist_close(r);
-		return fail(err, err_size, "%s:1: %s", path,
-			    c == EOF ? "header has no newline" : "header cut short");
+		return fail(err, err_size, "%s: empty file (expected a header or a first row)", path);
 	}
-	mnist_bytes_read++;
-	r->line = 1;
-	return 0;
+	/* A header: any 785 names, the first "label" (label,pixel0,... from
+	 * Kaggle, label,1x1,...,28x28 from others). */
+	if (strcmp(l.first, "label") == 0) {
+		if (l.fields != MNIST_FIELDS) {
+			mnist_close(r);
+			return fail(err, err_size, "%s:1: header has %s%d fields, expected %d (label and %d pixels)",
+				    path, l.fields > MNIST_FIELDS ? "over " : "",
+				    l.fields > MNIST_FIELDS ? MNIST_FIELDS : l.fields, MNIST_FIELDS,
+				    MNIST_PIXELS);
+		}
+		r->line = 1;
+		return 0;
+	}
+	/* No header: the first line is already a row; read it again as one. */
+	if (l.numeric && l.fields == MNIST_FIELDS) {
+		if (fseek(f, start, SEEK_SET)) {
+			mnist_close(r);
+			return fail(err, err_size, "%s: no header, and its first row cannot be read again: %s",
+				    path, strerror(errno));
+		}
+		mnist_bytes_read -= l.bytes;
+		r->line = 0;
+		return 0;
+	}
+	mnist_close(r);
+	return fail(err, err_size, "%s:1: neither an MNIST header (%d fields, the first 'label') nor a "
+			"row (%d numbers)", path, MNIST_FIELDS, MNIST_FIELDS);
 }
 
 /* The whole check of one line, field by field, with a message for the first
@@ -195,6 +265,23 @@ static inline const unsigned char *field_fast(const unsigned char *p, unsigned m
 	return p + 2;
 }
 
+long mnist_count_rest(struct mnist_reader *r, char *err, size_t err_size)
+{
+	long lines = 0;
+	char last = '\n';
+	while (r->in_pos < r->in_len || refill(r)) {
+		const char *p = r->in + r->in_pos;
+		size_t n = r->in_len - r->in_pos;
+		for (const char *nl = p; (nl = memchr(nl, '\n', (size_t)(p + n - nl))); nl++)
+			lines++;
+		last = p[n - 1];
+		r->in_pos = r->in_len;
+	}
+	if (ferror(r->f))
+		return fail(err, err_size, "%s: read error: %s", r->path, strerror(errno));
+	return lines + (last != '\n');
+}
+
 int mnist_next(struct mnist_reader *r, struct mnist_row *row, char *err, size_t err_size)
 {
 	int rc = read_line(r, err, err_size);
@@ -235,7 +322,7 @@ int mnist_generate(const char *path, uint64_t rows, uint64_t seed, char *err, si
 	if (rc)
 		return fail(err, err_size, "%s: %s", path, strerror(-rc));
 	uint64_t s = seed ? seed : 0x9e3779b97f4a7c15ULL;
-	fprintf(af.f, "%s\n", expected_header());
+	fprintf(af.f, "%s\n", generated_header());
 	for (uint64_t i = 0; i < rows; i++) {
 		/* a blob of ink: like MNIST, about four in five pixels are 0 */
 		int cx = 8 + (int)(xorshift(&s) % 12), cy = 8 + (int)(xorshift(&s) % 12);
