@@ -2,6 +2,7 @@
  * (layouts/mem.c), the shared-string pool (layouts/intern.c), sample
  * records and their CSV writer (bench/sample.c), and atomic files. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,25 @@ static void test_atomic_file(void)
 	if (f)
 		fclose(f);
 	CHECK(atomic_pending_path()[0] == '\0', "nothing pending after commit");
+
+	/* A write that failed on a full disk, then space again, the buffer
+	 * flushed clean: the file is still not whole, and nothing replaces the
+	 * earlier one (commit used to see only the final flush). */
+	CHECK_EQ_INT(atomic_open(&af, path), 0, "open on a disk about to fill");
+	int saved = dup(fileno(af.f)), full = open("/dev/full", O_WRONLY);
+	CHECK(saved >= 0 && full >= 0 && dup2(full, fileno(af.f)) >= 0, "/dev/full under the file");
+	static char block[1 << 17];
+	CHECK(fwrite(block, 1, sizeof block, af.f) < sizeof block, "the write fails (ENOSPC)");
+	CHECK(dup2(saved, fileno(af.f)) >= 0, "space again");
+	close(full);
+	close(saved);
+	CHECK(fflush(af.f) == 0, "a later flush succeeds");
+	CHECK(atomic_commit(&af) != 0, "commit after a failed write is refused");
+	f = fopen(path, "r");
+	CHECK(f && fgets(line, sizeof line, f) && strcmp(line, "new\n") == 0,
+	      "the earlier file stays after a failed write");
+	if (f)
+		fclose(f);
 	unlink(path);
 	rmdir(dir);
 

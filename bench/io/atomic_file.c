@@ -30,6 +30,8 @@ static int commit(struct atomic_file *af, bool sync)
 	int rc = 0;
 	if (fflush(af->f) || (sync && fsync(fileno(af->f))))
 		rc = -errno;
+	else if (ferror(af->f)) /* an earlier write failed (a full disk): the file is not whole */
+		rc = -EIO;
 	if (fclose(af->f) && !rc)
 		rc = -errno;
 	af->f = NULL;
