@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -199,6 +200,12 @@ static void exec_repetition(const struct options *o, const struct variant *v, bo
 	char spec[4200];
 	snprintf(spec, sizeof spec, "%td,%d,%d,%s", v - o->layouts, sampled, result_fd,
 		 curve_path ? curve_path : "");
+	/* The repetition dies with the driver, however the driver ends (kill -9
+	 * too): it must not go on and rename its curve into a folder whose
+	 * summary will never say so. SIGTERM runs its cleanup handler. */
+	pid_t parent = getppid();
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent)
+		_exit(EXIT_RUN_FAILED); /* the driver is already gone */
 	char **args = calloc((size_t)o->argc + 3, sizeof *args);
 	if (args) {
 		for (int i = 0; i < o->argc; i++)

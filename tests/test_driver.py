@@ -491,7 +491,15 @@ class Interrupted(unittest.TestCase):
     def test_sigterm_keeps_earlier_results(self):
         self.interrupt(signal.SIGTERM)
 
-    def interrupt(self, sig):
+    def test_sigterm_to_the_driver_alone(self):
+        """The signal reaches the driver only, not its running repetition:
+        the repetition dies with it (PR_SET_PDEATHSIG) and publishes nothing."""
+        self.interrupt(signal.SIGTERM, group=False)
+
+    def test_kill9_to_the_driver_alone(self):
+        self.interrupt(signal.SIGKILL, group=False)
+
+    def interrupt(self, sig, group=True):
         with tempfile.TemporaryDirectory() as out:
             first = run("--n", "1000", "--layout", "dict", "--out", out)
             self.assertEqual(first.returncode, 0, first.stderr)
@@ -503,9 +511,15 @@ class Interrupted(unittest.TestCase):
                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                     start_new_session=True)
             time.sleep(1.0)
-            os.killpg(proc.pid, sig)
+            (os.killpg if group else os.kill)(proc.pid, sig)
             proc.communicate(timeout=30)
             self.assertNotEqual(proc.returncode, 0)
+            for _ in range(100):  # the orphaned repetition, if any, gets its SIGTERM
+                alive = subprocess.run(["pgrep", "-f", f"--out {out} --child-run"], capture_output=True)
+                if alive.returncode != 0:
+                    break
+                time.sleep(0.1)
+            self.assertNotEqual(alive.returncode, 0, "a repetition outlived the driver")
             self.assertEqual(files_under(out), sorted(before), "no temporary left behind")
             for name, data in before.items():
                 with open(os.path.join(out, name), "rb") as f:
