@@ -108,7 +108,7 @@ static int child_main(const struct options *o, const struct variant *v, bool sam
 	struct atomic_file curve = {0};
 	struct sampler sampler;
 	struct run_ctx ctx = {.layout = v->layout, .variant = v->name, .options = o, .n = o->n,
-			      .colony_name = o->colony_name};
+			      .colony_name = o->colony_name, .quiet_errors = !sampled};
 
 	int init = alloc_init();
 	if (init) {
@@ -163,6 +163,7 @@ static int child_main(const struct options *o, const struct variant *v, bool sam
 	r.account = ctx.account;
 	r.accounted = ctx.accounted;
 	r.status = ctx.status;
+	r.said = ctx.said;
 	r.peak = ctx.final;
 	r.complete = ctx.status == 0 && ctx.done == ctx.n; /* a scenario may set n from its input */
 	if (sampled) {

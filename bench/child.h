@@ -17,6 +17,7 @@
 struct run_result {
 	int status;    /* the layout's status that stopped the loop, 0 if none */
 	bool complete; /* all n iterations done and every figure read */
+	bool said;     /* the scenario said why it stopped (the driver need not) */
 	uint64_t n, done, elapsed_ns, traverse_ns, curve_rows;
 	struct sample baseline, final, peak;
 	struct sample after_free;  /* the scenario freed everything, thread cache flushed */

@@ -282,6 +282,9 @@ int main(int argc, char **argv)
 					(double)rr->sampled.elapsed_ns / 1e9,
 					(unsigned long long)rr->sampled.curve_rows);
 			if (!rr->timed.complete || !rr->sampled.complete) {
+				status = EXIT_RUN_FAILED;
+				if (rr->sampled.said || rr->timed.said)
+					break; /* the run said why, in one line */
 				fprintf(stderr, "antmem: %s: %s after %llu %s (layout %s)\n",
 					o.scenario->name, colony_strerror(rr->sampled.status),
 					(unsigned long long)rr->sampled.done,
@@ -306,6 +309,7 @@ int main(int argc, char **argv)
 		if (status != EXIT_OK)
 			break;
 	}
-	print_process_peak(&o);
+	if (status == EXIT_OK)
+		print_process_peak(&o);
 	return status;
 }

@@ -83,12 +83,12 @@ static int run_chunked(struct run_ctx *ctx)
 	char err[512], dir[] = "/tmp/antmem-chunks-XXXXXX";
 	long rows = count_rows(o->data_path, err, sizeof err);
 	if (rows < 0) {
-		fprintf(stderr, "antmem: %s\n", err);
+		ctx_say(ctx, "%s", err);
 		ctx->n = 0; /* the summary says no chunk was read, not the default n */
 		return ctx->status = -EIO;
 	}
 	if (!mkdtemp(dir)) {
-		fprintf(stderr, "antmem: %s: %s\n", dir, strerror(errno));
+		ctx_say(ctx, "%s: %s", dir, strerror(errno));
 		return ctx->status = -EIO;
 	}
 	ctx->n = ((uint64_t)rows + chunk - 1) / chunk;
@@ -133,7 +133,7 @@ static int run_chunked(struct run_ctx *ctx)
 	}
 	goto out;
 out_input_error:
-	fprintf(stderr, "antmem: %s\n", err);
+	ctx_say(ctx, "%s", err);
 	ctx->status = -EIO;
 out:
 	ctx->elapsed_ns = now_ns() - start;

@@ -55,7 +55,7 @@ static int run_lazy(struct run_ctx *ctx)
 		if (eager || processes(i, o->fraction_percent)) {
 			d = loader_dataset(&loaders[i], err, sizeof err);
 			if (!d) {
-				fprintf(stderr, "antmem: %s\n", err);
+				ctx_say(ctx, "%s", err);
 				ctx->status = -EIO;
 				break;
 			}

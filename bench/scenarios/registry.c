@@ -1,5 +1,7 @@
 /* The scenario registry: one line per scenario file. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -28,6 +30,19 @@ void ctx_sample(struct run_ctx *ctx, struct sample *s)
 	if (sample_take(s, ctx->done) && !ctx->status)
 		ctx->status = -EIO;
 	s->bytes_read = ctx->input_bytes ? *ctx->input_bytes : 0;
+}
+
+void ctx_say(struct run_ctx *ctx, const char *fmt, ...)
+{
+	ctx->said = true;
+	if (ctx->quiet_errors)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("antmem: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
 }
 
 void ctx_watch_input(struct run_ctx *ctx, const uint64_t *counter)

@@ -40,6 +40,8 @@ struct run_ctx {
 	 * what the live data holds, whatever decay had returned by the end */
 	uint64_t final_purged_rss_bytes;
 	const uint64_t *input_bytes; /* the scenario's bytes-read counter (ctx_watch_input) */
+	bool quiet_errors; /* in: the timed run, whose twin (the sampled run) says why */
+	bool said;         /* out: the reason the run stopped was said (ctx_say) */
 	/* The colony's requested bytes by kind, taken just before final; only
 	 * scenarios that hold a colony fill it (accounted says so). */
 	struct byte_account account;
@@ -64,6 +66,9 @@ uint64_t now_ns(void);
 /* A full sample into *s; failing to read one becomes the run's status
  * unless it already has one. */
 void ctx_sample(struct run_ctx *ctx, struct sample *s);
+/* Says why the run stopped, in one line on stderr ("antmem: " before it),
+ * once per repetition: the sampled run says it, the timed one keeps quiet. */
+void ctx_say(struct run_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Makes *counter the bytes_read figure of every sample of this run. */
 void ctx_watch_input(struct run_ctx *ctx, const uint64_t *counter);
 /* ctx->final and the kernel's high-water mark, at the end of the loop, while
