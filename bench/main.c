@@ -239,10 +239,15 @@ int main(int argc, char **argv)
 
 	static struct rep_results reps[1000];
 	int status = EXIT_OK;
-	if (!o.quiet)
-		fprintf(stderr, "antmem: %s, n=%llu, %llu rep(s), allocator %s %s\n",
-			o.scenario->name, (unsigned long long)o.n, (unsigned long long)o.reps,
-			alloc_name(), alloc_version());
+	if (!o.quiet) {
+		char n[64];
+		if (o.scenario->n_from_data)
+			snprintf(n, sizeof n, "n=chunks of %llu rows in --data", (unsigned long long)o.chunk_rows);
+		else
+			snprintf(n, sizeof n, "n=%llu", (unsigned long long)o.n);
+		fprintf(stderr, "antmem: %s, %s, %llu rep(s), allocator %s %s\n", o.scenario->name, n,
+			(unsigned long long)o.reps, alloc_name(), alloc_version());
+	}
 	printf("%-8s %10s %10s %10s %10s %10s %10s %10s\n", "layout", "RSS", "requested",
 	       "usable", "allocated", "build", "traverse", "sampled/");
 	/* An "ant" is one iteration: a processor (lazy), a chunk (chunked). */

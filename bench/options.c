@@ -106,6 +106,9 @@ static int parse_layouts(struct options *o, const char *text, char *err, size_t 
 			return fail(err, err_size, "--layout: bad list '%.60s'", text);
 		memcpy(name, p, len);
 		name[len] = '\0';
+		for (size_t i = 0; i < o->layout_count; i++)
+			if (strcmp(o->layouts[i].name, name) == 0)
+				return fail(err, err_size, "--layout: '%s' named twice", name);
 		if (o->layout_count == OPTIONS_MAX_LAYOUTS)
 			return fail(err, err_size, "--layout: too many layouts");
 		if (add_variant(o, name))

@@ -210,7 +210,8 @@ int provenance_write(const char *path, const struct options *o, int argc, char *
 	fputs(",\n  \"scenario\": ", f);
 	json_string(f, o->scenario->name);
 	fprintf(f, ",\n  \"n\": %llu,\n  \"reps\": %llu,\n  \"curve_stride\": %llu",
-		(unsigned long long)o->n, (unsigned long long)o->reps,
+		(unsigned long long)(rep_count ? reps[0].sampled.n : o->n), /* chunked: chunks */
+		(unsigned long long)o->reps,
 		(unsigned long long)o->curve_stride);
 	/* how the sampled runs read RSS, and how often the allocator's own figures */
 	fputs(",\n  \"rss_method\": ", f);

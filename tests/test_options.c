@@ -48,6 +48,7 @@ int main(void)
 	      "layouts in the order given");
 
 	EXPECT_ERROR("unknown layout 'hash' for scenario colony", "--layout", "hash");
+	EXPECT_ERROR("--layout: 'dict' named twice", "--layout", "dict,soa,dict");
 	EXPECT_ERROR("bad list", "--layout", "dict,");
 	EXPECT_ERROR("unknown scenario 'lazier'", "--scenario", "lazier");
 	EXPECT_ERROR("scenario lazy needs --data FILE", "--scenario", "lazy");

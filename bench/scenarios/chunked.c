@@ -156,5 +156,6 @@ const struct scenario chunked_scenario = {
 	.summary = "process --data in chunks of --chunk-rows (the seed's generators)",
 	.variants = chunked_variants,
 	.needs_data = true,
+	.n_from_data = true,
 	.run = run_chunked,
 };

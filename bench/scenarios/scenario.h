@@ -55,6 +55,7 @@ struct scenario {
 	 * colony layouts of layouts/ */
 	const char *const *variants;
 	bool needs_data; /* reads --data FILE; n comes from the file or --n as documented */
+	bool n_from_data; /* n is counted in --data (chunks), --n is not used */
 	/* 0 when the run completed; otherwise ctx->status says why. */
 	int (*run)(struct run_ctx *ctx);
 };
