@@ -4,6 +4,7 @@ line, anything malformed or incomplete. Standard library only."""
 import csv
 import glob
 import json
+import math
 import os
 import statistics
 
@@ -26,6 +27,10 @@ CURVE_COLUMNS = ["iteration", "rss_bytes", "requested_bytes", "usable_bytes", "a
                  "active_bytes", "resident_bytes", "mapped_bytes", "metadata_bytes", "bytes_read"]
 CURVE_HEADER = ",".join(CURVE_COLUMNS)
 NUMERIC = SUMMARY_COLUMNS[3:-1]
+# Measured in every run, by every writer (the driver and the Python peers):
+# an empty cell there is a damaged file, not "not measured".
+REQUIRED = ["n", "ants_done", "elapsed_ns", "bytes_per_ant_rss", "baseline_rss_bytes",
+            "final_rss_bytes", "curve_rows"]
 # The article's order, then the reference interpreter's; others follow by name.
 LAYOUT_ORDER = ["dict", "shared_dict", "slots", "soa", "py_dict", "py_slots"]
 ALLOCATOR_ORDER = ["jemalloc", "glibc", "mimalloc"]  # then cpython-* and others by name
@@ -38,6 +43,10 @@ class InputError(Exception):
 def read_summary(path, results_dir=None):
     """Rows of one summary CSV (numbers as floats) and its JSON sidecar.
     With results_dir, each row's curve file must exist and have the header."""
+    with open(path, newline="") as f:
+        text = f.read()
+    if text and not text.endswith("\n"):
+        raise InputError(f"{path}: cut short (its last line has no newline)")
     with open(path, newline="") as f:
         reader = csv.reader(f)
         header = next(reader, None)
@@ -52,12 +61,18 @@ def read_summary(path, results_dir=None):
                 raise InputError(f"{path}:{lineno}: incomplete run (complete={row['complete']}): rerun it")
             for key in NUMERIC:
                 if row[key] == "":  # not measured by this allocator
+                    if key in REQUIRED:
+                        raise InputError(f"{path}:{lineno}: {key}: empty, but every run measures it")
                     row[key] = None
                     continue
                 try:
-                    row[key] = float(row[key])
+                    value = float(row[key])
                 except ValueError:
                     raise InputError(f"{path}:{lineno}: {key}: '{row[key]}' is not a number") from None
+                if not math.isfinite(value) or value < 0:
+                    raise InputError(f"{path}:{lineno}: {key}: '{row[key]}' is not a finite, "
+                                     "non-negative number")
+                row[key] = value
             if results_dir is not None:
                 check_curve(os.path.join(results_dir, row["curve_file"]))
             rows.append(row)

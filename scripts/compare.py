@@ -28,6 +28,7 @@ usage: compare.py [--tolerance PCT] [--rss-tolerance PCT] [--rss-pages K] BASELI
 exit status: 0 no memory regression; 1 regression; 2 bad arguments or input"""
 import argparse
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -158,15 +159,26 @@ def compare_time(base, new):
     print(proc.stdout, end="")
 
 
+def percentage(text):
+    """A finite, non-negative number (argparse type): nan would disable every check."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a finite, non-negative number")
+    return value
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("baseline")
     parser.add_argument("new")
-    parser.add_argument("-t", "--tolerance", type=float, default=0.0,
+    parser.add_argument("-t", "--tolerance", type=percentage, default=0.0,
                         help="growth allowed in deterministic figures, percent (default 0)")
-    parser.add_argument("--rss-tolerance", type=float, default=0.0,
+    parser.add_argument("--rss-tolerance", type=percentage, default=0.0,
                         help="growth allowed in RSS per ant beyond the measured variation, percent (default 0)")
-    parser.add_argument("--rss-pages", type=float, default=2,
+    parser.add_argument("--rss-pages", type=percentage, default=2,
                         help="RSS tolerance at least this many pages over the run (default 2)")
     parser.add_argument("--no-time", action="store_true", help="skip the time comparison")
     args = parser.parse_args()

@@ -413,6 +413,33 @@ class Compare(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stdout)
         self.assertIn("(not in the baseline)", p.stdout)
 
+    def test_damaged_figures_are_bad_input_not_a_pass(self):
+        """nan, a negative figure, an empty always-measured cell, a summary cut
+        inside its last field, a tolerance of nan: one line, exit 2."""
+        cases = [("bytes_per_ant_rss", "nan", "bytes_per_ant_rss: 'nan' is not a finite, non-negative number"),
+                 ("bytes_per_ant_usable", "-3.0", "bytes_per_ant_usable: '-3.0' is not a finite"),
+                 ("bytes_per_ant_rss", "", "bytes_per_ant_rss: empty, but every run measures it")]
+        for column, value, words in cases:
+            with self.subTest(column=column, value=value):
+                self.edit_summary("soa", lambda r: r.update({column: value}))
+                p = self.compare()
+                self.assertEqual(p.returncode, 2, p.stdout)
+                self.assertIn(words, p.stderr)
+                self.assertEqual(p.stderr.count("\n"), 1, p.stderr)
+                shutil.rmtree(self.new)
+                shutil.copytree(self.base, self.new)
+        path = os.path.join(self.new, "summary", "colony-soa-jemalloc.csv")
+        with open(path) as f:
+            text = f.read()
+        with open(path, "w") as f:
+            f.write(text[:-5])
+        p = self.compare()
+        self.assertEqual(p.returncode, 2, p.stdout)
+        self.assertIn("cut short", p.stderr)
+        p = self.compare("--tolerance", "nan")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("'nan' is not a finite, non-negative number", p.stderr)
+
     def test_improvement_is_not_a_regression(self):
         self.scale_summary("dict", "bytes_per_ant_allocated", 0.5)
         p = self.compare()
