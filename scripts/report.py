@@ -285,41 +285,48 @@ def csv_rows(path):
         return list(csv.DictReader(f))
 
 
+def table_section(path, title, intro, columns):
+    """A CSV file as a Markdown section: columns are (heading, key, format:
+    "n" a count with thousands separators, "r" right-aligned as written,
+    "t" text); nothing when the file was not made."""
+    rows = csv_rows(path)
+    if not rows:
+        return []
+    cell = {"n": lambda v: f"{int(float(v)):,}", "r": str, "t": str}
+    return ([f"\n## {title}\n", intro + "\n"] if intro else [f"\n## {title}\n"]) + [
+        "| " + " | ".join(h for h, _, _ in columns) + " |",
+        "|" + "|".join("---" if f == "t" else "---:" for _, _, f in columns) + "|",
+        *("| " + " | ".join(cell[f](r[k]) for _, k, f in columns) + " |" for r in rows)]
+
+
 def sampling_section(results):
     """How RSS was measured and what sampling cost: rss-verify.csv
     (scripts/verify_rss.py), overhead.csv (scripts/overhead.py), timing.csv
     (scripts/run-all); nothing for the files that were not made."""
-    out = []
-    verify = csv_rows(os.path.join(results, "rss-verify.csv"))
-    if verify:
-        out += ["\n## RSS at every iteration, verified\n",
-                "The sampled runs read RSS from the kernel's page-fault records (one record per fault, "
-                "checked after every iteration without a system call; statm re-read after a release or a "
-                "file-backed fault). `antmem --verify-rss` also reads `/proc/self/statm` after every "
-                "iteration and counts where the two differ (`rss-verify.csv`):\n",
-                "| layout | allocator | method | iterations | differing | largest difference B | fault records | statm reads |",
-                "|---|---|---|---:|---:|---:|---:|---:|"]
-        out += [f"| {r['layout']} | {r['allocator']} | {r['rss_method']} | {int(r['iterations']):,} | "
-                f"{r['differing']} | {r['max_diff_bytes']} | {int(r['fault_records']):,} | {int(r['statm_reads']):,} |"
-                for r in verify]
-    parts = csv_rows(os.path.join(results, "overhead.csv"))
-    if parts:
-        out += ["\n## What sampling costs, part by part\n",
-                "Sampled / unsampled time of the same workload, split by `scripts/overhead.py` into "
-                "factors (ratios of medians over the repetitions; the three product to the total): the "
-                "kernel writing one page-fault record per fault (`--sampler kernel`), the layouts' "
-                "usable-size accounting, and the per-iteration check. The kernel's part is the floor of "
-                "this method (a few hundred ns per fault here); times vary by 5-10 % between runs on this "
-                "machine, so a part under that is within the noise.\n",
-                "| layout | allocator | unsampled ns/ant | fault records | kernel | usable accounting | check | total |",
-                "|---|---|---:|---:|---:|---:|---:|---:|"]
-        out += [f"| {r['layout']} | {r['allocator']} | {r['unsampled_ns_per_ant']} | {int(r['fault_records']):,} | "
-                f"{r['kernel_records_ratio']} | {r['usable_accounting_ratio']} | {r['per_iteration_check_ratio']} | "
-                f"{r['sampled_over_unsampled']} |" for r in parts]
-    timing = csv_rows(os.path.join(results, "timing.csv"))
-    if timing:
-        out += ["\n## Where the run's time went\n", "| phase | seconds |", "|---|---:|"]
-        out += [f"| {r['phase']} | {r['seconds']} |" for r in timing]
+    out = table_section(
+        os.path.join(results, "rss-verify.csv"), "RSS at every iteration, verified",
+        "The sampled runs read RSS from the kernel's page-fault records (one record per fault, "
+        "checked after every iteration without a system call; statm re-read after a release or a "
+        "file-backed fault). `antmem --verify-rss` also reads `/proc/self/statm` after every "
+        "iteration and counts where the two differ (`rss-verify.csv`):",
+        [("layout", "layout", "t"), ("allocator", "allocator", "t"), ("method", "rss_method", "t"),
+         ("iterations", "iterations", "n"), ("differing", "differing", "n"),
+         ("largest difference B", "max_diff_bytes", "n"), ("fault records", "fault_records", "n"),
+         ("statm reads", "statm_reads", "n")])
+    out += table_section(
+        os.path.join(results, "overhead.csv"), "What sampling costs, part by part",
+        "Sampled / unsampled time of the same workload, split by `scripts/overhead.py` into "
+        "factors (ratios of medians over the repetitions; the three product to the total): the "
+        "kernel writing one page-fault record per fault (`--sampler kernel`), the layouts' "
+        "usable-size accounting, and the per-iteration check. The kernel's part is the floor of "
+        "this method (a few hundred ns per fault here); times vary by 5-10 % between runs on this "
+        "machine, so a part under that is within the noise.",
+        [("layout", "layout", "t"), ("allocator", "allocator", "t"),
+         ("unsampled ns/ant", "unsampled_ns_per_ant", "r"), ("fault records", "fault_records", "n"),
+         ("kernel", "kernel_records_ratio", "r"), ("usable accounting", "usable_accounting_ratio", "r"),
+         ("check", "per_iteration_check_ratio", "r"), ("total", "sampled_over_unsampled", "r")])
+    out += table_section(os.path.join(results, "timing.csv"), "Where the run's time went", "",
+                         [("phase", "phase", "t"), ("seconds", "seconds", "r")])
     return "\n".join(out) + ("\n" if out else "")
 
 
