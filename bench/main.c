@@ -15,6 +15,7 @@
 
 #include "alloc_stats.h"
 #include "child.h"
+#include "dataset/mnist.h"
 #include "options.h"
 #include "rss_track.h"
 #include "summary.h"
@@ -31,7 +32,10 @@ static int make_dir(const char *path)
 	return access(path, W_OK | X_OK) ? -errno : 0;
 }
 
-/* The output folder must exist; curves/ and summary/ are made inside it. */
+/* The output folder must exist; curves/ and summary/ are made inside it.
+ * When one of those is the problem, bad_sub names it. */
+static char bad_sub[16];
+
 static int prepare_out_dir(const char *out)
 {
 	char path[4096];
@@ -43,12 +47,22 @@ static int prepare_out_dir(const char *out)
 	if (access(out, W_OK | X_OK))
 		return -errno;
 	const char *subs[] = {"curves", "summary"};
+	/* both checked before either is made: a failure leaves nothing behind */
 	for (size_t i = 0; i < 2; i++) {
 		if (snprintf(path, sizeof path, "%s/%s", out, subs[i]) >= (int)sizeof path)
 			return -ENAMETOOLONG;
+		if (!stat(path, &st) && !S_ISDIR(st.st_mode)) {
+			snprintf(bad_sub, sizeof bad_sub, "%s", subs[i]);
+			return -ENOTDIR;
+		}
+	}
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(path, sizeof path, "%s/%s", out, subs[i]);
 		int rc = make_dir(path);
-		if (rc)
+		if (rc) {
+			snprintf(bad_sub, sizeof bad_sub, "%s", subs[i]);
 			return rc;
+		}
 	}
 	return 0;
 }
@@ -226,9 +240,17 @@ int main(int argc, char **argv)
 	}
 	int rc = prepare_out_dir(o.out_dir);
 	if (rc) {
-		fprintf(stderr, "antmem: %s: cannot write results there: %s\n", o.out_dir,
-			strerror(-rc));
+		fprintf(stderr, "antmem: %s%s%s: cannot write results there: %s\n", o.out_dir,
+			bad_sub[0] ? "/" : "", bad_sub, strerror(-rc));
 		return EXIT_USAGE;
+	}
+	if (o.scenario->needs_data) { /* the file's first line, before any run */
+		static struct mnist_reader reader;
+		if (mnist_open(&reader, o.data_path, err, sizeof err)) {
+			fprintf(stderr, "antmem: %s\n", err);
+			return EXIT_USAGE;
+		}
+		mnist_close(&reader);
 	}
 	if (lock_out_dir(o.out_dir, err, sizeof err)) {
 		fprintf(stderr, "antmem: %s\n", err);

@@ -474,6 +474,15 @@ class Compare(unittest.TestCase):
         self.assertIn("/nonexistent: no such results folder", p.stderr)
 
 
+class SaveBaselineArguments(unittest.TestCase):
+    def test_empty_or_extra_arguments_refused(self):
+        for args, words in (([""], "the results folder is empty text"), (["a", "b"], "one results folder at most")):
+            with self.subTest(args=args):
+                p = subprocess.run([script("save-baseline"), *args], capture_output=True, text=True)
+                self.assertEqual(p.returncode, 2)
+                self.assertEqual(p.stderr, f"save-baseline: {words}" + (" (see --help)" if len(args) > 1 else "") + "\n")
+
+
 class SwapIn(unittest.TestCase):
     """scripts/swap-in, how run-all publishes and save-baseline saves: the
     new folder takes the old one's place whole, the old one is gone, and a
@@ -536,6 +545,7 @@ class RunAllArguments(unittest.TestCase):
         for args, words in ((["-n", "abc"], "'abc' is not a positive integer"),
                             (["-r", "0"], "'0' is not a positive integer"),
                             (["extra"], "unexpected argument 'extra'"),
+                            (["-n", "9999999999"], "'9999999999' is too large (at most 2147483647"),
                             (["-o", "/proc/self/nope"], "cannot create the results folder")):
             with self.subTest(args=args):
                 p = subprocess.run([script("run-all"), *args], capture_output=True, text=True)
