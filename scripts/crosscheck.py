@@ -32,6 +32,8 @@ import subprocess
 import sys
 import tempfile
 
+from antmem_results import write_atomic
+
 # Frames of layouts/mem.c: every allocation a layout makes passes through one.
 LAYOUT_FRAMES = {"mem_alloc", "mem_realloc", "mem_strdup", "mem_grow"}
 PACKAGES = {"massif": "valgrind", "heaptrack": "heaptrack"}
@@ -122,7 +124,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tool", default="massif,heaptrack", help="massif, heaptrack or both (default both)")
     parser.add_argument("--build", default="build", help="build folder (default build)")
-    parser.add_argument("--layout", default="dict", help="layout(s) to check, comma-separated (default dict)")
+    parser.add_argument("--layout", default="dict",
+                        help="layout(s) to check, comma-separated, or all (default dict)")
     parser.add_argument("--n", type=int, default=200000, help="ants (default 200000)")
     parser.add_argument("--out", default=None, help="results folder for crosscheck.json (default: none)")
     parser.add_argument("--tolerance", type=float, default=0.1, help="percent (default 0.1)")
@@ -137,6 +140,18 @@ def main():
     driver = os.path.join(args.build, "bench", "antmem-glibc")
     if not os.access(driver, os.X_OK):
         print(f"crosscheck.py: {driver}: not built", file=sys.stderr)
+        return 2
+    # The driver's own parser judges --layout (the registry is the only list),
+    # before any tool runs; "all" is what its --list names.
+    listing = subprocess.run([driver, "--layout", args.layout, "--list"], capture_output=True, text=True)
+    if listing.returncode != 0:
+        print(f"crosscheck.py: {listing.stderr.strip().removeprefix('antmem: ')}", file=sys.stderr)
+        return 2
+    if args.layout == "all":
+        names = listing.stdout.split("scenarios")[0].splitlines()[1:]
+        layouts = [line.split()[0] for line in names if line.strip()]
+    if args.out and not os.access(args.out, os.W_OK):
+        print(f"crosscheck.py: {args.out}: not a writable folder", file=sys.stderr)
         return 2
     missing = [t for t in tools if not shutil.which("valgrind" if t == "massif" else "heaptrack")]
     for t in missing:
@@ -158,12 +173,12 @@ def main():
         print(f"crosscheck.py: {e}", file=sys.stderr)
         return 1
     if args.out:
-        path = os.path.join(args.out, "crosscheck.json")
-        tmp_path = os.path.join(args.out, f".crosscheck.json.tmp{os.getpid()}")
-        with open(tmp_path, "w") as f:
-            json.dump({"tolerance_percent": args.tolerance, "checks": records}, f, indent=2)
-            f.write("\n")
-        os.replace(tmp_path, path)
+        try:
+            write_atomic(os.path.join(args.out, "crosscheck.json"),
+                         json.dumps({"tolerance_percent": args.tolerance, "checks": records}, indent=2) + "\n")
+        except OSError as e:
+            print(f"crosscheck.py: {e.filename or args.out}: {e.strerror}", file=sys.stderr)
+            return 1
     return 0 if all(abs(r["difference_percent"]) <= args.tolerance for r in records) else 1
 
 
