@@ -160,7 +160,8 @@ def write_atomic(path, text):
         with open(tmp, "w") as f:
             f.write(text)
         os.replace(tmp, path)
-    except OSError:
+    except OSError as e:
         if os.path.exists(tmp):
             os.unlink(tmp)
-        raise
+        # a full disk fails in write or close, with no file name: give it one
+        raise OSError(e.errno, e.strerror, path) from None

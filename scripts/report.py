@@ -393,7 +393,9 @@ RSS, which grows only as pages are first touched; RSS keeps freed arrays until d
 """
 
 
-def update_readme(path, rows, parts, results):
+def readme_text(path, rows, parts, results):
+    """README.md with its generated tables replaced (InputError when its
+    markers are missing): made before anything is written."""
     with open(path) as f:
         text = f.read()
     sampling = sampling_section(results)
@@ -408,7 +410,7 @@ def update_readme(path, rows, parts, results):
     if parts:
         text = replace_between(text, BREAKDOWN_BEGIN, BREAKDOWN_END,
                                f"{breakdown.table(parts)}\n", path)
-    write_atomic(path, text)
+    return text
 
 
 def main():
@@ -436,21 +438,28 @@ def main():
         allocators = [a for a in ALLOCATOR_ORDER if any(f["allocator"] == a for f in rows)]
         allocators += sorted({f["allocator"] for f in rows} - set(ALLOCATOR_ORDER))
         out = lambda name: os.path.join(args.results, f"{args.scenario}-{name}")
-        write_atomic(out("bytes-per-ant.csv"), bytes_per_ant_csv(primary))
-        write_atomic(out("allocators.csv"), allocators_csv(rows, allocators))
-        if parts:
-            write_atomic(out("breakdown.csv"), breakdown.csv_text(parts))
         datasets = included_section(os.path.join(args.results, "DATASETS.md"),
                                     "Other scenarios: lazy initialization and chunked processing",
                                     "scripts/dataset_report.py, from the CSVs under summary/ and sizes/")
         datasets += included_section(os.path.join(args.results, "CLAIMS.md"), "The article's claims, checked",
                                      "scripts/claims.py, from the CSVs and JSON in this folder")
-        write_atomic(os.path.join(args.results, "REPORT.md"),
-                     report(rows, args.command, gbench, crosscheck, datasets, parts,
-                            sampling_section(args.results)))
+        # every output made first, so that a failure (a README without its
+        # markers, a bad input) writes nothing; then each written atomically
+        outputs = [(out("bytes-per-ant.csv"), bytes_per_ant_csv(primary)),
+                   (out("allocators.csv"), allocators_csv(rows, allocators))]
+        if parts:
+            outputs.append((out("breakdown.csv"), breakdown.csv_text(parts)))
+        outputs.append((os.path.join(args.results, "REPORT.md"),
+                        report(rows, args.command, gbench, crosscheck, datasets, parts,
+                               sampling_section(args.results))))
         if args.readme:
-            update_readme(args.readme, rows, parts, args.results)
-    except (InputError, OSError, breakdown.BreakdownError) as e:
+            outputs.append((args.readme, readme_text(args.readme, rows, parts, args.results)))
+        for path, text in outputs:
+            write_atomic(path, text)
+    except OSError as e:
+        print(f"report.py: {e.filename}: {e.strerror}" if e.filename else f"report.py: {e}", file=sys.stderr)
+        return 1
+    except (InputError, breakdown.BreakdownError) as e:
         print(f"report.py: {e}", file=sys.stderr)
         return 1
     return 0

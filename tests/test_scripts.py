@@ -82,6 +82,29 @@ class Report(FixtureCopy):
         self.assertIn("| soa | ", text)
         self.assertIn("| soa | mimalloc | 6.63 |", text, "the breakdown table")
 
+    def test_readme_without_markers_writes_nothing(self):
+        """Everything is made before anything is written: a README without
+        its markers fails the report and leaves every output as it was."""
+        readme = os.path.join(self.tmp.name, "README.md")
+        with open(readme, "w") as f:
+            f.write("no markers here\n")
+        before = {}
+        for name in os.listdir(self.res):
+            path = os.path.join(self.res, name)
+            if os.path.isfile(path):
+                with open(path, "rb") as f:
+                    before[name] = f.read()
+        p = self.report("--readme", readme)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("results-table markers not found", p.stderr)
+        after = {}
+        for name in os.listdir(self.res):
+            path = os.path.join(self.res, name)
+            if os.path.isfile(path):
+                with open(path, "rb") as f:
+                    after[name] = f.read()
+        self.assertEqual(after, before, "no output written")
+
     def test_crosscheck_section(self):
         record = {"tolerance_percent": 0.1, "checks": [
             {"tool": "heaptrack", "command": "heaptrack build/bench/antmem-glibc --no-fork", "layout": "soa",
