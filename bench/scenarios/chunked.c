@@ -80,7 +80,9 @@ static int run_chunked(struct run_ctx *ctx)
 {
 	const struct options *o = ctx->options;
 	size_t chunk = o->chunk_rows;
-	char err[512], dir[] = "/tmp/antmem-chunks-XXXXXX";
+	/* the pid in the name: run-all removes what a killed run left (pid gone) */
+	char err[512], dir[64];
+	snprintf(dir, sizeof dir, "/tmp/antmem-chunks-%ld-XXXXXX", (long)getpid());
 	long rows = count_rows(o->data_path, err, sizeof err);
 	if (rows < 0) {
 		ctx_say(ctx, "%s", err);
