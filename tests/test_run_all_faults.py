@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Fault injection into a small scripts/run-all: SIGINT and kill -9 in the
+middle of the measurements, just before the new results are swapped in, and
+just after. The results folder, hashed before and after, must be the last
+complete run byte for byte, or the new complete run (scripts/check-results
+agrees with its MANIFEST): never a mix, never a loss.
+
+usage: test_run_all_faults.py SOURCE_ROOT BUILD_DIR"""
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+ROOT = BUILD = None
+ARGS = ["-n", "20000", "-r", "1", "-G", "-P", "-D"]  # a few seconds: no Google Benchmark, CPython, datasets
+
+
+def hashes(folder):
+    out = {}
+    for root, _, files in os.walk(folder):
+        for name in files:
+            if name != ".antmem.lock":
+                path = os.path.join(root, name)
+                with open(path, "rb") as f:
+                    out[os.path.relpath(path, folder)] = hashlib.sha256(f.read()).hexdigest()
+    return out
+
+
+def run_all(out, **kw):
+    """run-all in its own process group, its stderr kept in a file beside the
+    results (a pipe could fill while the test waits on a pause)."""
+    log = open(os.path.join(os.path.dirname(out), "run-all.log"), "w+")
+    p = subprocess.Popen([os.path.join(ROOT, "scripts", "run-all"), "-b", BUILD, "-o", out, *ARGS],
+                         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log, text=True,
+                         start_new_session=True, **kw)
+    p.log = log
+    return p
+
+
+def finish(p, timeout):
+    p.wait(timeout=timeout)
+    p.log.seek(0)
+    text = p.log.read()
+    p.log.close()
+    return text
+
+
+def check(out):
+    return subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "check-results"), out],
+                          capture_output=True, text=True)
+
+
+class RunAllFaults(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.first = os.path.join(cls.tmp.name, "first", "results")
+        os.makedirs(cls.first)
+        p = run_all(cls.first)
+        err = finish(p, 300)
+        if p.returncode != 0 and "malloc is not this allocator's" in err:
+            raise unittest.SkipTest("malloc replaced (sanitizer build): nothing to measure")
+        assert p.returncode == 0, err
+        cls.complete = hashes(cls.first)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def fresh_copy(self):
+        """The first complete run, in a folder of its own (its staging and
+        lock files go beside it)."""
+        parent = tempfile.mkdtemp(dir=self.tmp.name)
+        out = os.path.join(parent, "results")
+        shutil.copytree(self.first, out, symlinks=True)
+        return out
+
+    def interrupt(self, sig, at=None, after=None):
+        out = self.fresh_copy()
+        flag = os.path.join(os.path.dirname(out), "paused")
+        env = dict(os.environ, ANTMEM_PAUSE_AT=at or "", ANTMEM_PAUSE_FILE=flag)
+        p = run_all(out, env=env)
+        if at:
+            deadline = time.time() + 120
+            while not os.path.exists(flag) and p.poll() is None and time.time() < deadline:
+                time.sleep(0.05)
+            if not os.path.exists(flag):
+                os.killpg(p.pid, signal.SIGKILL)
+                self.fail(f"run-all never reached {at}: {finish(p, 60)}")
+        else:
+            time.sleep(after)
+        os.killpg(p.pid, sig)
+        finish(p, 60)
+        self.assertNotEqual(p.returncode, 0)
+        return out
+
+    def assert_last_complete_run(self, out):
+        self.assertEqual(hashes(out), self.complete, "results are the last complete run, byte for byte")
+
+    def assert_one_whole_run(self, out):
+        c = check(out)
+        self.assertEqual(c.returncode, 0, c.stderr)
+
+    def test_sigint_mid_run(self):
+        self.assert_last_complete_run(self.interrupt(signal.SIGINT, after=1.0))
+
+    def test_kill9_mid_run(self):
+        self.assert_last_complete_run(self.interrupt(signal.SIGKILL, after=1.0))
+
+    def test_sigint_just_before_the_swap(self):
+        self.assert_last_complete_run(self.interrupt(signal.SIGINT, at="before-swap"))
+
+    def test_kill9_just_before_the_swap(self):
+        self.assert_last_complete_run(self.interrupt(signal.SIGKILL, at="before-swap"))
+
+    def test_kill9_just_after_the_swap(self):
+        out = self.interrupt(signal.SIGKILL, at="after-swap")
+        self.assertNotEqual(hashes(out), self.complete, "the new run is in place")
+        self.assert_one_whole_run(out)
+
+    def test_next_run_cleans_up_and_is_whole(self):
+        out = self.interrupt(signal.SIGKILL, at="before-swap")
+        p = run_all(out)
+        err = finish(p, 300)
+        self.assertEqual(p.returncode, 0, err)
+        self.assertIn("left by a run that was stopped", err)
+        self.assert_one_whole_run(out)
+        leftovers = [n for n in os.listdir(os.path.dirname(out)) if ".run-all." in n and "lock" not in n
+                     and n != "run-all.log"]
+        self.assertEqual(leftovers, [], "no staging folder left")
+
+    def test_first_complete_run_is_whole(self):
+        self.assert_one_whole_run(self.first)
+
+    def test_a_mixed_folder_is_refused(self):
+        out = self.fresh_copy()
+        with open(os.path.join(out, "REPORT.md"), "a") as f:
+            f.write("from another run\n")
+        open(os.path.join(out, "summary", "colony-extra-jemalloc.csv"), "w").close()
+        c = check(out)
+        self.assertEqual(c.returncode, 1)
+        self.assertIn("REPORT.md: not the file run", c.stderr)
+        self.assertIn("colony-extra-jemalloc.csv: not from run", c.stderr)
+
+
+if __name__ == "__main__":
+    ROOT, BUILD = (os.path.abspath(a) for a in sys.argv[1:3])
+    del sys.argv[1:3]
+    unittest.main(verbosity=2)
