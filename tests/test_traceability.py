@@ -8,6 +8,7 @@ usage: test_traceability.py RESULTS_DIR"""
 import csv
 import glob
 import os
+import subprocess
 import re
 import statistics
 import sys
@@ -87,6 +88,15 @@ class Traceability(unittest.TestCase):
             self.assertEqual(cells[head.index("requested B/ant")],
                              median_cell(runs, "bytes_per_ant_requested", 2))
         self.assertEqual(seen, set(self.summaries), "every summary has its row, and no other row")
+
+    def test_one_whole_run(self):
+        """Every file of the committed results is the one its run wrote
+        (scripts/check-results against the run's MANIFEST)."""
+        script = os.path.join(RESULTS, "..", "scripts", "check-results")
+        if not os.path.exists(os.path.join(RESULTS, "MANIFEST")):
+            self.skipTest("no MANIFEST: results made before run-all wrote one")
+        p = subprocess.run([sys.executable, script, RESULTS], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
 
     def test_readme_table_matches_report(self):
         readme = os.path.join(RESULTS, "..", "README.md")
