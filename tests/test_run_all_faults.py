@@ -134,6 +134,28 @@ class RunAllFaults(unittest.TestCase):
                      and n != "run-all.log"]
         self.assertEqual(leftovers, [], "no staging folder left")
 
+    def test_full_disk_fails_naming_the_file_and_keeps_the_last_run(self):
+        """The results on a file system that fills up during the run (a
+        tmpfs just larger than one run): the run fails, saying which file
+        could not be written, and the last complete run stays as it was."""
+        if os.geteuid() != 0 or not shutil.which("mount"):
+            self.skipTest("needs root to mount a small tmpfs")
+        size = sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(self.first) for f in fs)
+        disk = tempfile.mkdtemp(dir=self.tmp.name)
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size * 3 // 2}", "tmpfs", disk]).returncode:
+            self.skipTest("mount refused here")
+        try:
+            out = os.path.join(disk, "results")
+            shutil.copytree(self.first, out, symlinks=True)
+            p = run_all(out)
+            err = finish(p, 300)
+            self.assertNotEqual(p.returncode, 0, err)
+            self.assertRegex(err, r"(No space left on device|not written whole)", err[-2000:])
+            self.assertIn(disk, err, "the file is named")
+            self.assert_last_complete_run(out)
+        finally:
+            subprocess.run(["umount", "-l", disk])
+
     def test_first_complete_run_is_whole(self):
         self.assert_one_whole_run(self.first)
 

@@ -16,7 +16,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
 from antmem_results import SUMMARY_COLUMNS  # noqa: E402
 
-ROOT = None
+ROOT = BUILD = None
 
 
 def script(name):
@@ -497,13 +497,25 @@ class Compare(unittest.TestCase):
         self.assertIn("/nonexistent: no such results folder", p.stderr)
 
 
+class CrosscheckArguments(unittest.TestCase):
+    def test_unknown_layout_refused_before_any_tool(self):
+        build = BUILD
+        if not os.access(os.path.join(build, "bench", "antmem-glibc"), os.X_OK):
+            self.skipTest(f"{build}: not built")
+        p = subprocess.run([sys.executable, script("crosscheck.py"), "--build", build, "--layout", "olas",
+                            "--n", "100"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(p.returncode, 2)
+        self.assertEqual(p.stderr, "crosscheck.py: --layout: unknown layout 'olas' for scenario colony (see --list)\n")
+
+
 class SaveBaselineArguments(unittest.TestCase):
     def test_empty_or_extra_arguments_refused(self):
-        for args, words in (([""], "the results folder is empty text"), (["a", "b"], "one results folder at most")):
-            with self.subTest(args=args):
-                p = subprocess.run([script("save-baseline"), *args], capture_output=True, text=True)
-                self.assertEqual(p.returncode, 2)
-                self.assertEqual(p.stderr, f"save-baseline: {words}" + (" (see --help)" if len(args) > 1 else "") + "\n")
+        for tool in ("save-baseline", "plot-all"):
+            for args, words in (([""], "the results folder is empty text"), (["a", "b"], "one results folder at most")):
+                with self.subTest(tool=tool, args=args):
+                    p = subprocess.run([script(tool), *args], capture_output=True, text=True)
+                    self.assertEqual(p.returncode, 2)
+                    self.assertEqual(p.stderr, f"{tool}: {words}" + (" (see --help)" if len(args) > 1 else "") + "\n")
 
 
 class SwapIn(unittest.TestCase):
@@ -583,4 +595,7 @@ class RunAllArguments(unittest.TestCase):
 
 if __name__ == "__main__":
     ROOT = os.path.abspath(sys.argv.pop(1))
+    # the build folder, when meson passes it (for the tests that run a binary)
+    BUILD = os.path.abspath(sys.argv.pop(1)) if len(sys.argv) > 1 and os.path.isdir(sys.argv[1]) else \
+        os.path.join(ROOT, "build")
     unittest.main(verbosity=2)
