@@ -88,22 +88,19 @@ class Report(FixtureCopy):
         readme = os.path.join(self.tmp.name, "README.md")
         with open(readme, "w") as f:
             f.write("no markers here\n")
-        before = {}
-        for name in os.listdir(self.res):
-            path = os.path.join(self.res, name)
-            if os.path.isfile(path):
-                with open(path, "rb") as f:
-                    before[name] = f.read()
+        def top_files():
+            found = {}
+            for name in os.listdir(self.res):
+                path = os.path.join(self.res, name)
+                if os.path.isfile(path):
+                    with open(path, "rb") as f:
+                        found[name] = f.read()
+            return found
+        before = top_files()
         p = self.report("--readme", readme)
         self.assertEqual(p.returncode, 1)
         self.assertIn("results-table markers not found", p.stderr)
-        after = {}
-        for name in os.listdir(self.res):
-            path = os.path.join(self.res, name)
-            if os.path.isfile(path):
-                with open(path, "rb") as f:
-                    after[name] = f.read()
-        self.assertEqual(after, before, "no output written")
+        self.assertEqual(top_files(), before, "no output written")
 
     def test_crosscheck_section(self):
         record = {"tolerance_percent": 0.1, "checks": [
