@@ -31,11 +31,12 @@ def hashes(folder):
     return out
 
 
-def run_all(out, **kw):
+def run_all(out, n=None, **kw):
     """run-all in its own process group, its stderr kept in a file beside the
     results (a pipe could fill while the test waits on a pause)."""
     log = open(os.path.join(os.path.dirname(out), "run-all.log"), "w+")
-    p = subprocess.Popen([os.path.join(ROOT, "scripts", "run-all"), "-b", BUILD, "-o", out, *ARGS],
+    args = ARGS if n is None else ["-n", n, *ARGS[2:]]
+    p = subprocess.Popen([os.path.join(ROOT, "scripts", "run-all"), "-b", BUILD, "-o", out, *args],
                          cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log, text=True,
                          start_new_session=True, **kw)
     p.log = log
@@ -80,11 +81,26 @@ class RunAllFaults(unittest.TestCase):
         shutil.copytree(self.first, out, symlinks=True)
         return out
 
-    def interrupt(self, sig, at=None, after=None):
+    def test_kill9_to_run_all_alone(self):
+        """run-all killed alone, not its process group: what it started dies
+        with it (setpriv --pdeathsig) instead of writing on into a staging
+        folder nobody will publish."""
+        # n = 2,000,000: the first driver runs for seconds, so an orphan
+        # would still be there when we look, a second after the kill
+        out = self.interrupt(signal.SIGKILL, after=1.5, group=False, n="2000000")
+        for _ in range(10):
+            alive = subprocess.run(["pgrep", "-f", os.path.dirname(out)], capture_output=True)
+            if alive.returncode != 0:
+                break
+            time.sleep(0.1)
+        self.assertNotEqual(alive.returncode, 0, f"orphans of run-all: {alive.stdout}")
+        self.assert_last_complete_run(out)
+
+    def interrupt(self, sig, at=None, after=None, group=True, n=None):
         out = self.fresh_copy()
         flag = os.path.join(os.path.dirname(out), "paused")
         env = dict(os.environ, ANTMEM_PAUSE_AT=at or "", ANTMEM_PAUSE_FILE=flag)
-        p = run_all(out, env=env)
+        p = run_all(out, env=env, n=n)
         if at:
             deadline = time.time() + 120
             while not os.path.exists(flag) and p.poll() is None and time.time() < deadline:
@@ -94,7 +110,7 @@ class RunAllFaults(unittest.TestCase):
                 self.fail(f"run-all never reached {at}: {finish(p, 60)}")
         else:
             time.sleep(after)
-        os.killpg(p.pid, sig)
+        (os.killpg if group else os.kill)(p.pid, sig)
         finish(p, 60)
         self.assertNotEqual(p.returncode, 0)
         return out
