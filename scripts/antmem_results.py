@@ -108,9 +108,14 @@ def read_curve(folder, row):
     path = os.path.join(folder, row["curve_file"])
     try:
         with open(path, newline="") as f:
-            return [{k: int(v) for k, v in r.items() if v != ""} for r in csv.DictReader(f)]
-    except (OSError, ValueError) as e:
-        raise InputError(f"{path}: {e}") from None
+            rows = list(csv.DictReader(f))
+    except OSError as e:
+        raise InputError(f"{path}: {e.strerror}") from None
+    for lineno, r in enumerate(rows, start=2):
+        for k, v in r.items():
+            if v != "" and not (v or "").isdigit():  # counts of bytes: no sign, no nan
+                raise InputError(f"{path}:{lineno}: {k}: '{v}' is not a non-negative whole number")
+    return [{k: int(v) for k, v in r.items() if v != ""} for r in rows]
 
 
 def first_access(curve):
