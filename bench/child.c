@@ -174,7 +174,6 @@ static int child_main(const struct options *o, const struct variant *v, bool sam
 		r.rss_by_faults = sampler.rss.method == RSS_METHOD_FAULTS;
 		r.rss_anchors = sampler.rss.anchors;
 		r.rss_fault_records = sampler.rss.faults;
-		r.rss_repeats = sampler.rss.repeats;
 		r.verified = sampler.verified;
 		if (!r.complete) /* keep it, under a name no chart or report takes */
 			curve_path_incomplete(curve.path, sizeof curve.path);

@@ -26,7 +26,7 @@ struct run_result {
 	uint64_t final_purged_rss_bytes; /* RSS at the loop's end once free pages were returned */
 	/* How the sampled run's RSS was read (rss_track.h) and what it saw */
 	bool rss_by_faults;
-	uint64_t rss_anchors, rss_fault_records, rss_repeats;
+	uint64_t rss_anchors, rss_fault_records;
 	struct rss_verify verified; /* with --verify-rss */
 	uint64_t allocator_stats_every;
 	struct byte_account account; /* the colony's bytes by kind, if accounted */

@@ -148,7 +148,7 @@ static int open_ring(struct rss_track *t, char *why, size_t why_size)
 		.exclude_hv = 1,
 		/* nobody waits on the ring: no wake-up work per record */
 		.watermark = 1,
-		.wakeup_watermark = RING_DATA_PAGES * 4096,
+		.wakeup_watermark = (uint32_t)(RING_DATA_PAGES * t->page_size),
 	};
 	/* Faults taken in the kernel (a read() into a fresh buffer) count too,
 	 * where allowed; otherwise user faults only, which --verify-rss checks. */
@@ -238,15 +238,12 @@ static bool drain(struct rss_track *t, uint64_t head)
 				countable = false;
 			uint64_t *slot = &t->recent[page % RSS_TRACK_RECENT];
 			t->faults++;
-			if (*slot == page + 1) {
-				t->repeats++;
-			} else {
+			if (*slot != page + 1) { /* else a repeat: the page counted already */
 				*slot = page + 1;
 				t->rss += t->page_size;
 			}
 		} else if (h.type == PERF_RECORD_LOST) {
-			t->lost++; /* records dropped: only statm can say */
-			countable = false;
+			countable = false; /* records dropped: only statm can say */
 		}
 		t->tail += h.size ? h.size : sizeof h;
 	}

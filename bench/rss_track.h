@@ -54,8 +54,8 @@ struct rss_track {
 	uint64_t file_lo[RSS_TRACK_FILE_RANGES], file_hi[RSS_TRACK_FILE_RANGES];
 	size_t file_ranges;
 	uint64_t maps_seen; /* file_maps_changed when the ranges were read */
-	/* what the run saw: for the summary and the verification */
-	uint64_t anchors, faults, repeats, lost;
+	/* what the run saw: for the summary (statm reads, fault records) */
+	uint64_t anchors, faults;
 	uint64_t recent[RSS_TRACK_RECENT];
 };
 

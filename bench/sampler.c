@@ -33,8 +33,7 @@ static void verify(struct sampler *s, const struct sample *c)
 	s->verified.iterations++;
 	if (!diff)
 		return;
-	if (!s->verified.differing++)
-		s->verified.first_differing = c->iteration;
+	s->verified.differing++;
 	if (diff > s->verified.max_diff_bytes)
 		s->verified.max_diff_bytes = diff;
 }

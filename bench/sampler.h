@@ -29,7 +29,7 @@
 struct rss_verify {
 	uint64_t iterations; /* compared against a statm read */
 	uint64_t differing;  /* where the tracker's RSS was not statm's */
-	uint64_t first_differing, max_diff_bytes;
+	uint64_t max_diff_bytes;
 };
 
 struct sampler {
