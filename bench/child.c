@@ -44,15 +44,6 @@ void curve_path_incomplete(char *path, size_t size)
 		strcpy(path + len - 4, ".incomplete.csv");
 }
 
-/* The allocator's process-wide statistics cost microseconds: read them at
- * 64 evenly spaced iterations, on curve rows (a multiple of the stride). */
-static uint64_t stats_every(const struct options *o)
-{
-	uint64_t stride = o->curve_stride ? o->curve_stride : 1;
-	uint64_t every = (o->n + 63) / 64;
-	return every <= stride ? stride : (every + stride - 1) / stride * stride;
-}
-
 /* RLIMIT_AS at the current address space plus extra bytes. */
 static int limit_address_space(uint64_t extra)
 {
@@ -134,10 +125,12 @@ static int child_main(const struct options *o, const struct variant *v, bool sam
 		}
 		setvbuf(curve.f, curve_buffer, _IOFBF, sizeof curve_buffer);
 		char why[200];
-		r.allocator_stats_every = stats_every(o);
-		if (sampler_begin(&sampler, curve.f, o->curve_stride, r.allocator_stats_every,
-				  o->verify_rss, why, sizeof why))
+		/* the allocator's process-wide statistics cost microseconds: at 64
+		 * evenly spaced iterations (the sampler puts them on curve rows) */
+		if (sampler_begin(&sampler, curve.f, o->curve_stride, (o->n + 63) / 64, o->verify_rss,
+				  why, sizeof why))
 			goto out_write_error;
+		r.allocator_stats_every = sampler.stats_every;
 		(void)why; /* said once by the driver's probe (main.c), not per child */
 		ctx.sampler = o->sampler_parts == SAMPLER_FULL ? &sampler : NULL;
 		r.baseline = sampler.baseline;

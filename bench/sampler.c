@@ -13,8 +13,8 @@ int sampler_begin(struct sampler *s, FILE *out, uint64_t stride, uint64_t stats_
 		  bool verify, char *why, size_t why_size)
 {
 	stride = stride ? stride : 1;
-	/* stats on curve rows: a multiple of the stride */
-	stats_every = stats_every > stride ? stats_every / stride * stride : stride;
+	/* stats on curve rows: rounded up to a multiple of the stride */
+	stats_every = stats_every <= stride ? stride : (stats_every + stride - 1) / stride * stride;
 	*s = (struct sampler){.out = out, .stride = stride, .stats_every = stats_every,
 			      .until_row = stride, .rows_until_stats = stats_every / stride,
 			      .verify = verify};
@@ -38,6 +38,16 @@ static void verify(struct sampler *s, const struct sample *c)
 		s->verified.max_diff_bytes = diff;
 }
 
+/* RSS from the tracker into c, and into the peak. */
+static void take_rss(struct sampler *s, struct sample *c)
+{
+	c->rss_bytes = rss_track_update(&s->rss);
+	if (!c->rss_bytes)
+		s->status = -1;
+	if (c->rss_bytes > s->peak.rss_bytes)
+		s->peak.rss_bytes = c->rss_bytes;
+}
+
 /* Every figure of a curve row but RSS, which the tracker keeps. */
 static void read_row(struct sampler *s, struct sample *c, bool with_stats)
 {
@@ -52,13 +62,8 @@ void sampler_event(struct sampler *s, uint64_t iteration, bool quiet)
 {
 	struct sample *c = &s->last;
 	c->iteration = iteration;
-	if (!quiet) {
-		c->rss_bytes = rss_track_update(&s->rss);
-		if (!c->rss_bytes)
-			s->status = -1;
-		if (c->rss_bytes > s->peak.rss_bytes)
-			s->peak.rss_bytes = c->rss_bytes;
-	}
+	if (!quiet)
+		take_rss(s, c);
 	if (s->verify)
 		verify(s, c);
 	if (s->until_row)
@@ -76,9 +81,7 @@ void sampler_last_row(struct sampler *s, uint64_t iteration)
 {
 	struct sample *c = &s->last;
 	c->iteration = iteration;
-	c->rss_bytes = rss_track_update(&s->rss);
-	if (c->rss_bytes > s->peak.rss_bytes)
-		s->peak.rss_bytes = c->rss_bytes;
+	take_rss(s, c);
 	read_row(s, c, true);
 	if (c->iteration != s->last_written.iteration) /* else the loop's own row stands */
 		write_row(s, c);
