@@ -35,15 +35,11 @@ static int mib(const char *name, size_t *out, size_t len)
 }
 
 /* The usable size of a live block of size bytes: its size class, which is
- * what malloc_usable_size returns (tests/test_usable.c checks). Small
- * sizes from a table filled once (nallocx itself costs ~5 ns a call). */
-#define CLASS_TABLE 4096
-static uint32_t class_of[CLASS_TABLE];
-
-static size_t usable_by_class(void *p, size_t size)
+ * what malloc_usable_size returns at every size (tests/test_usable.c
+ * checks); mem.c keeps the small ones in a table (nallocx costs ~5 ns). */
+static size_t size_class(size_t size)
 {
-	(void)p;
-	return size < CLASS_TABLE ? class_of[size] : nallocx(size, 0);
+	return nallocx(size, 0);
 }
 
 int alloc_init(void)
@@ -64,9 +60,7 @@ int alloc_init(void)
 	free(probe);
 	if (!moved)
 		return -ENXIO;
-	for (size_t size = 0; size < CLASS_TABLE; size++)
-		class_of[size] = (uint32_t)nallocx(size ? size : 1, 0);
-	mem_usable_size = usable_by_class;
+	mem_use_size_classes(size_class, size_class);
 	return 0;
 }
 

@@ -4,9 +4,8 @@
  * here: compare allocators on usable_bytes (malloc_usable_size, the same
  * under all three) and RSS. */
 #include <errno.h>
-#include <malloc.h>
 #include <mimalloc.h>
-#include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 
 #include "../layouts/mem.h"
@@ -25,18 +24,6 @@ const char *alloc_version(void)
 	return version;
 }
 
-/* Usable sizes of small blocks from mimalloc's size classes (mi_good_size),
- * filled once: malloc_usable_size finds the block's page first, which made
- * sampled runs 5-15 % slower. Above 4 KiB the two differ (huge pages are
- * rounded differently): the lookup stays. tests/test_usable.c checks both. */
-#define CLASS_TABLE 4096
-static uint32_t class_of[CLASS_TABLE];
-
-static size_t usable_by_class(void *p, size_t size)
-{
-	return size < CLASS_TABLE ? class_of[size] : malloc_usable_size(p);
-}
-
 int alloc_init(void)
 {
 	/* Under AddressSanitizer or valgrind, malloc is theirs, not mimalloc's */
@@ -45,9 +32,11 @@ int alloc_init(void)
 	free(probe);
 	if (!ours)
 		return -ENXIO;
-	for (size_t size = 0; size < CLASS_TABLE; size++)
-		class_of[size] = (uint32_t)mi_good_size(size ? size : 1);
-	mem_usable_size = usable_by_class;
+	/* Usable sizes of small blocks from mimalloc's size classes
+	 * (mi_good_size): malloc_usable_size finds the block's page first,
+	 * which made sampled runs 5-15 % slower. Above 4 KiB the two differ,
+	 * so the lookup stays there (tests/test_usable.c checks both). */
+	mem_use_size_classes(mi_good_size, NULL);
 	return 0;
 }
 

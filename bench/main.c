@@ -136,11 +136,8 @@ static int check_memory(const struct options *o, char *err, size_t err_size)
  * each find the same); the summaries record what each run used. */
 static void rss_probe(const struct options *o)
 {
-	struct rss_track t;
 	char why[200];
-	(void)rss_track_begin(&t, why, sizeof why); /* statm unreadable: the runs say so */
-	rss_track_end(&t);
-	if (why[0] && !o->quiet)
+	if (!rss_track_available(why, sizeof why) && !o->quiet)
 		fprintf(stderr,
 			"antmem: RSS read from /proc/self/statm every iteration (slower: the sampled "
 			"run is not at real speed): %s\n",

@@ -183,6 +183,15 @@ static int open_ring(struct rss_track *t, char *why, size_t why_size)
 	return 0;
 }
 
+bool rss_track_available(char *why, size_t why_size)
+{
+	struct rss_track t = {.fd = -1, .page_size = (uint64_t)sysconf(_SC_PAGESIZE)};
+	why[0] = '\0';
+	bool ok = open_ring(&t, why, why_size) == 0;
+	rss_track_end(&t);
+	return ok;
+}
+
 int rss_track_begin(struct rss_track *t, char *why, size_t why_size)
 {
 	memset(t, 0, sizeof *t);

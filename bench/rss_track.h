@@ -86,4 +86,7 @@ static inline uint64_t rss_track_now(struct rss_track *t)
 }
 void rss_track_end(struct rss_track *t);
 const char *rss_method_name(enum rss_method m);
+/* Whether the page-fault ring can be had here (a driver's probe, before any
+ * run): opens and closes it; the reason it cannot in why. */
+bool rss_track_available(char *why, size_t why_size);
 #endif

@@ -21,6 +21,25 @@ static size_t usable_of_pointer(void *p, size_t size)
 
 size_t (*mem_usable_size)(void *p, size_t size) = usable_of_pointer;
 
+#define MEM_CLASS_TABLE 4096
+static uint32_t small_class_of[MEM_CLASS_TABLE];
+static size_t (*large_class_of)(size_t size);
+
+static size_t usable_by_class(void *p, size_t size)
+{
+	if (size < MEM_CLASS_TABLE)
+		return small_class_of[size];
+	return large_class_of ? large_class_of(size) : malloc_usable_size(p);
+}
+
+void mem_use_size_classes(size_t (*small_class)(size_t size), size_t (*large_class)(size_t size))
+{
+	for (size_t size = 0; size < MEM_CLASS_TABLE; size++)
+		small_class_of[size] = (uint32_t)small_class(size ? size : 1);
+	large_class_of = large_class;
+	mem_usable_size = usable_by_class;
+}
+
 static size_t usable(void *p, size_t size)
 {
 	return mem_track_usable && p ? mem_usable_size(p, size) : 0;

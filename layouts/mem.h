@@ -21,6 +21,11 @@ extern bool mem_track_usable;
  * arithmetic on its size classes; its malloc_usable_size walks a radix tree,
  * which made sampled runs 6-12 % slower than the real workload). */
 extern size_t (*mem_usable_size)(void *p, size_t size);
+/* Makes mem_usable_size answer from the allocator's size classes: sizes
+ * below 4 KiB from a table of small_class filled here once, larger ones from
+ * large_class where the allocator's classes are exact there too, or else
+ * from malloc_usable_size. */
+void mem_use_size_classes(size_t (*small_class)(size_t size), size_t (*large_class)(size_t size));
 /* Calls that allocated or resized: one per malloc/realloc that succeeded. */
 extern size_t mem_alloc_calls;
 /* Calls after which the allocator may have given pages back: every free and
