@@ -77,14 +77,14 @@ void sampler_event(struct sampler *s, uint64_t iteration, bool quiet)
 		write_row(s, c);
 }
 
-void sampler_last_row(struct sampler *s, uint64_t iteration)
+void sampler_last_row(struct sampler *s, const struct sample *final)
 {
-	struct sample *c = &s->last;
-	c->iteration = iteration;
-	take_rss(s, c);
-	read_row(s, c, true);
-	if (c->iteration != s->last_written.iteration) /* else the loop's own row stands */
-		write_row(s, c);
+	/* the run's final figures themselves: a reading of its own a moment
+	 * earlier could differ from them by a page (the reads touch memory) */
+	s->last = *final;
+	sample_max(&s->peak, final);
+	if (final->iteration != s->last_written.iteration) /* else the loop's own row stands */
+		write_row(s, final);
 }
 
 int sampler_end(struct sampler *s)

@@ -67,10 +67,10 @@ static inline void sampler_tick(struct sampler *s, uint64_t iteration)
 	sampler_event(s, iteration, quiet);
 }
 
-/* At the end of the loop, with everything still allocated: the curve's last
- * row, with every figure read afresh (called by ctx_final), unless the loop
+/* At the end of the loop, with everything still allocated: the run's final
+ * figures (ctx_final takes them) as the curve's last row, unless the loop
  * wrote a row at that iteration already. */
-void sampler_last_row(struct sampler *s, uint64_t iteration);
+void sampler_last_row(struct sampler *s, const struct sample *final);
 
 /* Stops the tracker and flushes the curve; returns the sticky status. */
 int sampler_end(struct sampler *s) __attribute__((warn_unused_result));

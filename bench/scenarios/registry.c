@@ -54,9 +54,9 @@ void ctx_watch_input(struct run_ctx *ctx, const uint64_t *counter)
 
 void ctx_final(struct run_ctx *ctx)
 {
-	if (ctx->sampler)
-		sampler_last_row(ctx->sampler, ctx->done);
 	ctx_sample(ctx, &ctx->final);
+	if (ctx->sampler)
+		sampler_last_row(ctx->sampler, &ctx->final);
 	ctx->final_hwm_bytes = rss_hwm_bytes();
 	alloc_purge();
 	ctx->final_purged_rss_bytes = rss_bytes_now();
