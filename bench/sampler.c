@@ -1,12 +1,23 @@
 /* Curve recording over struct sample (see sampler.h). */
 #include "sampler.h"
 
+/* Rows go out one behind: the last one may still be replaced by the run's
+ * final figures at the same iteration (sampler_last_row). */
+static void flush_row(struct sampler *s)
+{
+	if (!s->pending)
+		return;
+	if (!s->status && sample_write_row(s->out, &s->last_written))
+		s->status = -1;
+	s->rows++;
+	s->pending = false;
+}
+
 static void write_row(struct sampler *s, const struct sample *row)
 {
-	if (!s->status && sample_write_row(s->out, row))
-		s->status = -1;
+	flush_row(s);
 	s->last_written = *row;
-	s->rows++;
+	s->pending = true;
 }
 
 int sampler_begin(struct sampler *s, FILE *out, uint64_t stride, uint64_t stats_every,
@@ -83,12 +94,16 @@ void sampler_last_row(struct sampler *s, const struct sample *final)
 	 * earlier could differ from them by a page (the reads touch memory) */
 	s->last = *final;
 	sample_max(&s->peak, final);
-	if (final->iteration != s->last_written.iteration) /* else the loop's own row stands */
+	if (s->pending && s->last_written.iteration == final->iteration)
+		s->last_written = *final; /* the loop's row at that iteration, replaced */
+	else if (final->iteration != s->last_written.iteration)
 		write_row(s, final);
+	flush_row(s);
 }
 
 int sampler_end(struct sampler *s)
 {
+	flush_row(s);
 	rss_track_end(&s->rss);
 	if (fflush(s->out))
 		s->status = -1;

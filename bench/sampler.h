@@ -43,6 +43,7 @@ struct sampler {
 	struct rss_verify verified;
 	struct sample baseline, last, last_written, peak;
 	uint64_t rows;
+	bool pending; /* last_written is not written yet (see flush_row) */
 	int status; /* first write error, sticky */
 } __attribute__((aligned(64)));
 
@@ -68,8 +69,8 @@ static inline void sampler_tick(struct sampler *s, uint64_t iteration)
 }
 
 /* At the end of the loop, with everything still allocated: the run's final
- * figures (ctx_final takes them) as the curve's last row, unless the loop
- * wrote a row at that iteration already. */
+ * figures (ctx_final takes them) as the curve's last row, in place of the
+ * loop's own row at that iteration if it wrote one. */
 void sampler_last_row(struct sampler *s, const struct sample *final);
 
 /* Stops the tracker and flushes the curve; returns the sticky status. */
