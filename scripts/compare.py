@@ -35,7 +35,7 @@ import subprocess
 import sys
 
 import breakdown
-from antmem_results import InputError, load
+from antmem_results import InputError, load, read_gbench_entries
 
 GB_COMPARE = "/usr/share/benchmark/compare.py"
 # Debian's interpreter: the one whose python3-scipy (which compare.py imports) is installed.
@@ -73,14 +73,9 @@ def gbench_figures(folder):
     path = os.path.join(folder, "gbench.json")
     if not os.path.exists(path):
         return {}
-    try:
-        with open(path) as f:
-            entries = json.load(f)["benchmarks"]
-    except (OSError, ValueError, KeyError) as e:
-        raise InputError(f"{path}: not a Google Benchmark JSON file ({e})") from None
     values = {}
-    for b in entries:
-        if b.get("run_type", "iteration") == "iteration" and "allocator_bytes_per_ant" in b:
+    for b in read_gbench_entries(path)[1]:
+        if "allocator_bytes_per_ant" in b:
             values.setdefault(b["run_name"], []).append(b["allocator_bytes_per_ant"])
     return {(name, "allocator_bytes_per_ant"): statistics.median(v) for name, v in values.items()}
 

@@ -16,7 +16,8 @@ import statistics
 import sys
 
 import breakdown
-from antmem_results import ALLOCATOR_ORDER, InputError, load, order_key, replace_between, write_atomic
+from antmem_results import (ALLOCATOR_ORDER, InputError, load, order_key, read_gbench_entries,
+                            replace_between, write_atomic)
 
 TABLE_BEGIN = "<!-- results-table:begin (scripts/report.py writes this) -->"
 TABLE_END = "<!-- results-table:end -->"
@@ -160,24 +161,15 @@ def caption(primary):
 
 def read_gbench(path):
     """({context}, {(op, layout, n): {"ns": [...], "bytes": [...]}}) from Google Benchmark's JSON."""
-    try:
-        with open(path) as f:
-            doc = json.load(f)
-        entries = doc["benchmarks"]
-    except (OSError, ValueError, KeyError) as e:
-        raise InputError(f"{path}: not a Google Benchmark JSON file ({e})") from None
+    context, entries = read_gbench_entries(path)
     runs = {}
     for b in entries:
-        if b.get("run_type") != "iteration":
-            continue
-        if b.get("error_occurred"):
-            raise InputError(f"{path}: {b['name']}: {b.get('error_message', 'error')}")
         op, layout, n = b["run_name"].split("/")[:3]
         r = runs.setdefault((op, layout, int(n)), {"ns": [], "bytes": []})
         r["ns"].append(b["real_time"] * UNIT_NS[b["time_unit"]])
         if "allocator_bytes_per_ant" in b:
             r["bytes"].append(b["allocator_bytes_per_ant"])
-    return doc["context"], runs
+    return context, runs
 
 
 def gbench_section(path, layouts, n):

@@ -53,6 +53,5 @@ int main(int argc, char **argv)
 				     6, 3),
 		      5);
 	gb_use_real_time(gb_unit(gb_iterations(gb_register("shim/unit", ranged, &calls), 5), GB_US));
-	gb_use_jemalloc_memory_manager();
 	return gb_main(argc, argv);
 }

@@ -65,6 +65,37 @@ class Report(FixtureCopy):
         self.assertIn("N = 3,000 ants, 2 repetition(s)", text)
         self.assertIn("colony-rss.svg", text)
 
+    def test_implausible_gbench_memory_fields_refused(self):
+        # What Google Benchmark 1.7.1 writes for all but the last repetition
+        # when a MemoryManager is registered: figures read from freed storage.
+        path = os.path.join(self.res, "gbench.json")
+        with open(path) as f:
+            doc = json.load(f)
+        runs = [b for b in doc["benchmarks"] if b["run_type"] == "iteration"]
+        for b in runs:
+            b.update(allocs_per_iter=3000.0, max_bytes_used=4096, total_allocated_bytes=8192,
+                     net_heap_growth=0)
+        with open(path, "w") as f:
+            json.dump(doc, f)
+        self.assertEqual(self.report().returncode, 0, "sane memory fields pass")
+        with open(os.path.join(self.res, "REPORT.md")) as f:
+            before = f.read()
+        for key, bad in (("max_bytes_used", 3470979195460399152), ("net_heap_growth", -1),
+                         ("allocator_bytes_per_ant", 1e12)):
+            with self.subTest(key=key):
+                saved = runs[0][key]
+                runs[0][key] = bad
+                with open(path, "w") as f:
+                    json.dump(doc, f)
+                runs[0][key] = saved
+                p = self.report()
+                self.assertEqual(p.returncode, 1)
+                self.assertIn(f"{runs[0]['name']} (repetition 0): {key} = ", p.stderr)
+                self.assertIn("implausible", p.stderr)
+                self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+                with open(os.path.join(self.res, "REPORT.md")) as f:
+                    self.assertEqual(f.read(), before, "the earlier report stays")
+
     def test_readme_table_replaced_between_markers(self):
         readme = os.path.join(self.tmp.name, "README.md")
         with open(readme, "w") as f:

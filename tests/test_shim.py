@@ -54,11 +54,6 @@ class Shim(unittest.TestCase):
         self.assertIn("bytes_per_second", b)
         self.assertEqual(b["label"], "from C")
 
-    def test_memory_manager_fields(self):
-        b = self.by_name["shim/counters/7/iterations:50"]
-        for key in ("allocs_per_iter", "max_bytes_used", "total_allocated_bytes", "net_heap_growth"):
-            self.assertIn(key, b)
-
     def test_skip_with_error(self):
         b = self.by_name["shim/fails/1/iterations:10"]
         self.assertTrue(b["error_occurred"])

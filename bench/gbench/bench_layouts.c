@@ -10,10 +10,15 @@
  *                        long, which Google Benchmark's own choice would repeat
  *                        for minutes
  * Counters on every entry: allocator_bytes_per_ant (jemalloc usable bytes the
- * colony holds, exact), rss_bytes_per_ant (RSS growth of the first build
- * after purging freed pages; later builds reuse pages, so only the first
- * counts) and ants_per_second. The JSON also carries the MemoryManager's
- * figures (memory_manager.cc). */
+ * colony holds, exact), requested_bytes_per_ant (what the layout asked for),
+ * allocations_per_ant (malloc/realloc calls), heap_churn_bytes_per_ant (all
+ * bytes allocated while building, grown-and-freed arrays included),
+ * rss_bytes_per_ant (RSS growth of the first build after purging freed pages;
+ * later builds reuse pages, so only the first counts) and ants_per_second.
+ * No MemoryManager: Google Benchmark 1.7.1 keeps its results in a vector that
+ * each repetition's push_back moves, so every repetition but the last reports
+ * memory fields from freed storage (1e13 B, or 0). User counters are stored
+ * per repetition and are right in all of them. */
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +28,7 @@
 #include "../sample.h"
 #include "../scenarios/worker_id.h"
 #include "colony.h"
+#include "mem.h"
 #include "shim.h"
 
 #define N_MIN 1000
@@ -59,15 +65,32 @@ static struct colony *build(gb_state *st, const struct colony_ops *ops, uint64_t
 	return c;
 }
 
+/* Every byte this thread has allocated so far (jemalloc's thread.allocated):
+ * read at the build's two ends only. */
+static uint64_t thread_allocated_bytes(void)
+{
+	uint64_t v = 0;
+	size_t len = sizeof v;
+	return mallctl("thread.allocated", &v, &len, NULL, 0) ? 0 : v;
+}
+
 /* Builds a colony and sets the per-ant memory counters from that build. */
 static struct colony *measured_build(gb_state *st, const struct colony_ops *ops, uint64_t n)
 {
 	mallctl("arena.4096.purge", NULL, NULL, NULL, 0); /* freed pages out of RSS */
 	uint64_t rss0 = rss_bytes_now(), alloc0 = alloc_thread_live_bytes();
+	uint64_t churn0 = thread_allocated_bytes();
+	size_t requested0 = mem_requested_bytes, calls0 = mem_alloc_calls;
 	struct colony *c = build(st, ops, n);
 	if (c) {
 		gb_counter(st, "allocator_bytes_per_ant",
 			   (double)(alloc_thread_live_bytes() - alloc0) / (double)n, 0);
+		gb_counter(st, "requested_bytes_per_ant",
+			   (double)(mem_requested_bytes - requested0) / (double)n, 0);
+		gb_counter(st, "allocations_per_ant", (double)(mem_alloc_calls - calls0) / (double)n,
+			   0);
+		gb_counter(st, "heap_churn_bytes_per_ant",
+			   (double)(thread_allocated_bytes() - churn0) / (double)n, 0);
 		gb_counter(st, "rss_bytes_per_ant", ((double)rss_bytes_now() - (double)rss0) / (double)n,
 			   0);
 	}
@@ -186,7 +209,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_layouts: jemalloc statistics unavailable\n");
 		return 1;
 	}
-	gb_use_jemalloc_memory_manager();
 	for (int op = 0; op < OP_COUNT; op++)
 		for (const struct colony_ops *const *p = colony_layouts; *p && k < 16 * OP_COUNT;
 		     p++) {

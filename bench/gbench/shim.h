@@ -56,10 +56,6 @@ void gb_counter(gb_state *st, const char *name, double value, unsigned flags);
 void gb_skip_with_error(gb_state *st, const char *message);
 void gb_do_not_optimize(const void *p);
 
-/* Reports allocation figures in each benchmark's JSON entry, taken from
- * jemalloc's per-thread counters (memory_manager.cc). */
-void gb_use_jemalloc_memory_manager(void);
-
 /* Initialize, refuse unknown flags (exit 2), run, shutdown. All
  * --benchmark_* flags pass through; --benchmark_out=FILE is written under a
  * temporary name and renamed into place only after a complete run.
