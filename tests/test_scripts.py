@@ -199,6 +199,15 @@ class Report(FixtureCopy):
         self.set_column("slots", "bytes_per_ant_usable", lambda r: float(r["bytes_per_ant_requested"]) - 2)
         self.refused("slots/jemalloc: size_class_rounding is negative")
 
+    def test_breakdown_bounds_what_rss_after_the_purge_leaves_unexplained(self):
+        # The components sum to RSS by construction; this is the check that can
+        # fail: 1000 B/ant more resident after the purge that the allocator does not
+        # have in use is above 0.5 % of RSS + 64 pages at 3,000 ants.
+        self.set_column("slots", "bytes_per_ant_rss_purged", lambda r: float(r["bytes_per_ant_rss"]) + 1000)
+        self.refused("slots/jemalloc: ")
+        p = self.report()
+        self.assertIn("resident after the purge and not in use by the allocator, above the bound", p.stderr)
+
     def refused(self, words):
         before = sorted(os.listdir(self.res))
         p = self.report()
