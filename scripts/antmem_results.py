@@ -40,6 +40,26 @@ class InputError(Exception):
     pass
 
 
+CAPTIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "plot", "captions.txt")
+
+
+def caption(base):
+    """The chart's one-line "what to read here" (scripts/plot/captions.txt)."""
+    import fnmatch
+    with open(CAPTIONS) as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                pattern, _, text = line.rstrip("\n").partition("\t")
+                if fnmatch.fnmatchcase(base, pattern):
+                    return text
+    raise InputError(f"{CAPTIONS}: no caption for the chart {base}")
+
+
+def figure(base, alt):
+    """A chart for the Markdown reports: the SVG and, under it, its caption."""
+    return f"![{alt}]({base}.svg)\n\n*{caption(base)}*"
+
+
 # Google Benchmark's MemoryManager fields. 1.7.1 fills them for the last
 # repetition only (the others point into freed storage: 1e13 B or 0), so the
 # suite no longer registers one; a file that carries them is checked anyway.

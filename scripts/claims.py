@@ -15,7 +15,7 @@ import json
 import os
 import sys
 
-from antmem_results import (InputError, first_access, median_of, read_curve, read_summary, replace_between,
+from antmem_results import (InputError, figure, first_access, median_of, read_curve, read_summary, replace_between,
                             write_atomic)
 
 BEGIN = "<!-- claims-table:begin (scripts/claims.py writes this) -->"
@@ -319,7 +319,7 @@ system CPython with pandas.
 {res or ("not run: skipped by `scripts/run-all -P`" if args.python_skipped else
          "not measured (python3-memory-profiler not installed)")}
 
-![mprof against the suite](mprof-colony.svg)
+{figure('mprof-colony', 'mprof against the suite')}
 """
     try:
         readme = None

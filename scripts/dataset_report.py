@@ -12,7 +12,7 @@ import glob
 import os
 import sys
 
-from antmem_results import InputError, first_access, read_curve, read_summary, write_atomic
+from antmem_results import InputError, figure, first_access, read_curve, read_summary, write_atomic
 from antmem_results import median_of as median
 
 
@@ -183,7 +183,7 @@ by growth and by the allocator's rounding of one large array against 785 small o
 ## Lazy initialization (`cached_property`)
 
 {lazy_md}
-![RSS per processor](lazy-rss.svg)
+{figure('lazy-rss', 'RSS per processor')}
 
 ## Chunked processing (generators)
 
@@ -195,13 +195,13 @@ chunk is normalised into (500 × 784 × 4 bytes) lives only inside its iteration
 the RSS peak instead.
 
 {sizes_md}
-![RSS per chunk](chunked-rss.svg)
+{figure('chunked-rss', 'RSS per chunk')}
 
-![peak RSS by input size](chunked-peak-by-size.svg)
+{figure('chunked-peak-by-size', 'peak RSS by input size')}
 
-![bytes read by input size](chunked-read-by-size.svg)
+{figure('chunked-read-by-size', 'bytes read by input size')}
 
-![time by input size](chunked-time-by-size.svg)
+{figure('chunked-time-by-size', 'time by input size')}
 """)
     except (InputError, OSError) as e:
         print(f"dataset_report.py: {e}", file=sys.stderr)

@@ -5,6 +5,7 @@ refusal of malformed or incomplete input, and run-all's argument checks.
 
 usage: test_scripts.py SOURCE_ROOT"""
 import csv
+import html
 import json
 import os
 import shutil
@@ -14,7 +15,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
-from antmem_results import SUMMARY_COLUMNS  # noqa: E402
+from antmem_results import SUMMARY_COLUMNS, caption  # noqa: E402
 
 ROOT = BUILD = None
 
@@ -53,7 +54,7 @@ class Report(FixtureCopy):
         for layout, row in bpa.items():
             rows = self.summary_rows(layout)
             rss = sorted(float(r["bytes_per_ant_rss"]) for r in rows)
-            self.assertAlmostEqual(float(row["allocated"]), float(rows[0]["bytes_per_ant_allocated"]), places=3)
+            self.assertAlmostEqual(float(row["usable"]), float(rows[0]["bytes_per_ant_usable"]), places=3)
             self.assertAlmostEqual(float(row["rss_min"]), rss[0], places=3)
             self.assertAlmostEqual(float(row["rss_max"]), rss[-1], places=3)
         with open(os.path.join(self.res, "REPORT.md")) as f:
@@ -284,7 +285,42 @@ class Report(FixtureCopy):
                 svg = f.read()
             self.assertIn("<svg", svg)
             self.assertIn("soa" if base.endswith("soa") else "dict", svg)
+            self.assertNotIn("<title>Gnuplot</title>", svg, base)
+            self.assertIn("<title>" + html.escape(caption(base)) + "</title>", svg, base)
+        with open(os.path.join(self.res, "REPORT.md")) as f:
+            report = f.read()
+        self.assertIn("![bytes per ant](colony-bytes-per-ant.svg)\n\n*" + caption("colony-bytes-per-ant") + "*",
+                      report, "each chart's caption under it")
         self.assertFalse([n for n in os.listdir(self.res) if ".tmp" in n], "no temporaries")
+
+    def curve(self, name, values):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "w") as f:
+            f.write("iteration,rss_bytes\n" + "".join(f"{i},{v}\n" for i, v in enumerate(values)))
+        return path
+
+    def chart_inputs(self, *args):
+        return subprocess.run([sys.executable, script("chart_inputs.py"), *args], capture_output=True, text=True)
+
+    def test_a_covered_curve_says_so(self):
+        a = self.curve("a.csv", [100, 200, 300, 400])
+        b = self.curve("b.csv", [5000, 5100, 5200, 5300])   # the same above its baseline
+        c = self.curve("c.csv", [0, 300, 600, 900])
+        p = self.chart_inputs("titles", "rss_bytes", f"a={a}", f"b={b}", f"c={c}")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout.strip(), '"a (hidden under b: same curve)" "b" "c"')
+        p = self.chart_inputs("titles", "rss_bytes", f"a={a}", f"c={c}")
+        self.assertEqual(p.stdout.strip(), '"a" "c"', "apart: nothing said")
+
+    def test_charts_show_the_median_repetition(self):
+        path = os.path.join(self.res, "summary", "colony-slots-jemalloc.csv")
+        rows = self.summary_rows("slots")
+        median = sorted(rows, key=lambda r: (float(r["bytes_per_ant_rss"]), int(r["repetition"])))[(len(rows) - 1) // 2]
+        p = self.chart_inputs("median-curve", path)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        curve, rep, reps = p.stdout.split()
+        self.assertEqual((rep, int(reps)), (median["repetition"], len(rows)))
+        self.assertTrue(curve.endswith(median["curve_file"]))
 
     def test_plot_without_gnuplot_names_the_package(self):
         env = dict(os.environ, PATH="/nonexistent")

@@ -6,19 +6,17 @@
 # pages as one hatched "not separable" segment instead.
 # Variables: data     CSV from scripts/report.py (colony-breakdown.csv)
 #            layouts  space-separated layouts, one panel each, in order
-#            out      output path (.png or .svg)
+#            out, subtitle (see style.gp)
 set datafile separator ","
-if (out[strlen(out)-3:] eq ".svg") {
-  set terminal svg size 1100,820 dynamic font "sans,12" background rgb "white"
-} else {
-  set terminal pngcairo size 1100,820 font "sans,11"
-}
-set output out
+W = 1100
+H = 820
+load dir."style.gp"
 first = 4   # payload
 last = 11   # unattributed
 total = 12  # total_rss
-names = "payload headers_&_pointers table_slack growth_slack_(resident) size-class_rounding allocator_overhead resident,_not_in_use allocator_+_unused_(not_separable)"
-colors = "#2ca02c #1f77b4 #9467bd #17becf #ff7f0e #d62728 #7f7f7f #bcbd22"
+names = "payload headers_&_pointers table_slack growth_slack_(resident) size-class_rounding allocator_overhead resident,_not_in_use_(timing_of_the_run) allocator_+_unused_(not_separable)"
+# components, not layouts: Tol's light palette (style.gp), in the stack's order
+colors = tol_light
 rows(l) = sprintf("< awk -F, '$1 == \"%s\"' '%s'", l, data)
 set style data histograms
 set style histogram rowstacked
@@ -31,7 +29,7 @@ set ylabel "bytes per ant"
 label(i) = system(sprintf("echo '%s' | tr _ ' '", word(names, i - first + 1)))
 np = words(layouts)
 cols = (np + 1) / 2
-set multiplot title sprintf("Where each byte of an ant goes (%s): components sum to the measured RSS", subtitle) noenhanced
+set multiplot title sprintf("Where each byte of an ant goes (%s)\ncomponents sum to the measured RSS as run; each panel has its own y scale", subtitle)
 unset key
 do for [p=1:np] {
   set title word(layouts, p) noenhanced

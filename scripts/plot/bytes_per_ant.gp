@@ -1,33 +1,37 @@
-# Bytes per ant per layout: clustered bars, one cluster per layout, one bar
-# per measure (requested, allocated after size classes, RSS live, RSS as run),
-# each labelled with its plotted value.
-# Variables: data   CSV from scripts/report.py: layout,requested,allocated,rss,
-#                   rss_min,rss_max,rss_live,rss_live_min,rss_live_max (bytes
-#                   per ant; min/max over repetitions, each a new process)
-#            out    output path (.png or .svg)
+# Bytes per ant per layout under one allocator: a cluster per layout in the
+# layout's own colour, a bar per measure told apart by its fill (requested:
+# cross-hatched, usable: hatched, RSS live: solid, RSS as run: light), each
+# labelled with the value it plots; the RSS bars carry their min-max over
+# repetitions (each a new process) as error bars.
+# Variables: data   CSV from scripts/report.py: layout,requested,usable,rss,
+#                   rss_min,rss_max,rss_live,rss_live_min,rss_live_max (B/ant)
+#            out, layouts, subtitle (see style.gp)
 set datafile separator ","
-if (out[strlen(out)-3:] eq ".svg") {
-  set terminal svg size 900,560 dynamic font "sans,12" background rgb "white"
-} else {
-  set terminal pngcairo size 900,560 font "sans,11"
-}
-set output out
-set title sprintf("Memory per ant by layout (%s)", subtitle) noenhanced
+load dir."style.gp"
+rgb_of(hex) = ("0x".hex[2:]) + 0
+stats data using (1) skip 1 nooutput
+rows = STATS_records
+set title sprintf("Memory per ant by layout (%s)\nmedian of the repetitions; error bars: min-max of RSS over the repetitions", subtitle)
 set ylabel "bytes per ant"
-set xtics noenhanced  # layout names as written: shared_dict, not shared + subscript
-set style data histograms
-set style histogram clustered gap 1 errorbars lw 1
-set style fill solid 0.85 border -1
-set boxwidth 0.9
-set key top right box opaque
-set grid ytics lc rgb "#dddddd"
+set xrange [-0.6:rows - 0.4]
 set yrange [0:*]
-set offsets 0, 0, graph 0.08, 0
-plot data using 2:2:2:xtic(1) skip 1 title "requested" lc rgb "#9ecae1", \
-     '' using 3:3:3 skip 1 title "allocated (size classes)" lc rgb "#3182bd", \
-     '' using 7:8:9 skip 1 title "RSS live (free pages returned)" lc rgb "#e6550d", \
-     '' using 4:5:6 skip 1 title "RSS as run (min-max over reps)" lc rgb "#fdae6b", \
-     '' using ($0 - 0.3):2:(sprintf("%.1f", $2)) skip 1 with labels offset 0,0.7 font ",8" notitle, \
-     '' using ($0 - 0.1):3:(sprintf("%.1f", $3)) skip 1 with labels offset 0,0.7 font ",8" notitle, \
-     '' using ($0 + 0.1):7:(sprintf("%.1f", $7)) skip 1 with labels offset 0,0.7 font ",8" notitle, \
-     '' using ($0 + 0.3):4:(sprintf("%.1f", $4)) skip 1 with labels offset 0,0.7 font ",8" notitle
+set offsets 0, 0, graph 0.1, 0
+set xtics scale 0
+set key top right
+bw = 0.2
+color(l) = rgb_of(layout_color(l))
+plot data using 0:(NaN):xtic(1) skip 1 notitle, \
+     '' using ($0 - 1.5*bw):2:(bw):(color(strcol(1))) skip 1 with boxes lc rgb variable fs pattern 2 border -1 notitle, \
+     '' using ($0 - 0.5*bw):3:(bw):(color(strcol(1))) skip 1 with boxes lc rgb variable fs pattern 4 border -1 notitle, \
+     '' using ($0 + 0.5*bw):7:(bw):(color(strcol(1))) skip 1 with boxes lc rgb variable fs solid 0.9 border -1 notitle, \
+     '' using ($0 + 1.5*bw):4:(bw):(color(strcol(1))) skip 1 with boxes lc rgb variable fs solid 0.35 border -1 notitle, \
+     '' using ($0 + 0.5*bw):8:(0):($9 - $8) skip 1 with vectors nohead lw 2 lc rgb "black" notitle, \
+     '' using ($0 + 1.5*bw):5:(0):($6 - $5) skip 1 with vectors nohead lw 2 lc rgb "black" notitle, \
+     '' using ($0 - 1.5*bw):2:(sprintf("%.1f", $2)) skip 1 with labels offset 0,0.7 font ",8" notitle, \
+     '' using ($0 - 0.5*bw):3:(sprintf("%.1f", $3)) skip 1 with labels offset 0,0.7 font ",8" notitle, \
+     '' using ($0 + 0.5*bw):9:(sprintf("%.1f", $7)) skip 1 with labels offset 0,0.7 font ",8" notitle, \
+     '' using ($0 + 1.5*bw):6:(sprintf("%.1f", $4)) skip 1 with labels offset 0,0.7 font ",8" notitle, \
+     NaN with boxes fs pattern 2 border -1 lc rgb "#444444" title "requested (what the layout asked for)", \
+     NaN with boxes fs pattern 4 border -1 lc rgb "#444444" title "usable (after size classes)", \
+     NaN with boxes fs solid 0.9 border -1 lc rgb "#444444" title "RSS live (free pages returned)", \
+     NaN with boxes fs solid 0.35 border -1 lc rgb "#444444" title "RSS as run (freed pages kept until decay)"
