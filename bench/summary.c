@@ -167,8 +167,22 @@ int provenance_write(const char *path, const struct options *o, int argc, char *
 		return rc;
 	FILE *f = af.f;
 	char cpu[256], thp[128], kernel[300], date[32];
+	/* the model name alone ("AMD EPYC") does not tell two machines apart */
+	char family[32], model[32], stepping[32], mhz[32], cache[64], mem[64], flags[4096], load[64];
 	struct utsname u;
 	read_field("/proc/cpuinfo", "model name", cpu, sizeof cpu);
+	read_field("/proc/cpuinfo", "cpu family", family, sizeof family);
+	read_field("/proc/cpuinfo", "model\t", model, sizeof model);
+	read_field("/proc/cpuinfo", "stepping", stepping, sizeof stepping);
+	read_field("/proc/cpuinfo", "cpu MHz", mhz, sizeof mhz);
+	read_field("/proc/cpuinfo", "cache size", cache, sizeof cache);
+	read_field("/proc/cpuinfo", "flags", flags, sizeof flags);
+	read_field("/proc/meminfo", "MemTotal", mem, sizeof mem);
+	read_field("/proc/loadavg", "", load, sizeof load);
+	char *cut = load; /* the three averages, not the task counts after them */
+	for (int spaces = 0; *cut && (*cut != ' ' || ++spaces < 3); cut++)
+		;
+	*cut = '\0';
 	read_field("/sys/kernel/mm/transparent_hugepage/enabled", "", thp, sizeof thp);
 	snprintf(kernel, sizeof kernel, "%s %s %s", uname(&u) ? "?" : u.sysname, u.release,
 		 u.machine);
@@ -191,6 +205,19 @@ int provenance_write(const char *path, const struct options *o, int argc, char *
 	json_string(f, kernel);
 	fputs(",\n  \"cpu_model\": ", f);
 	json_string(f, cpu);
+	fputs(",\n  \"cpu_family_model_stepping\": ", f);
+	char fms[100];
+	snprintf(fms, sizeof fms, "%s/%s/%s", family, model, stepping);
+	json_string(f, fms);
+	fputs(",\n  \"cpu_mhz\": ", f);
+	json_string(f, mhz);
+	fputs(",\n  \"cpu_cache\": ", f);
+	json_string(f, cache);
+	fputs(",\n  \"mem_total\": ", f);
+	json_string(f, mem);
+	fprintf(f, ",\n  \"hypervisor\": %s", strstr(flags, " hypervisor") ? "true" : "false");
+	fputs(",\n  \"load_avg_at_end\": ", f);
+	json_string(f, load);
 	fprintf(f, ",\n  \"online_cpus\": %ld,\n  \"page_size\": %ld", sysconf(_SC_NPROCESSORS_ONLN),
 		sysconf(_SC_PAGESIZE));
 	fputs(",\n  \"transparent_hugepage\": ", f);
@@ -209,6 +236,8 @@ int provenance_write(const char *path, const struct options *o, int argc, char *
 	json_string(f, malloc_conf ? malloc_conf : "");
 	fputs(",\n  \"scenario\": ", f);
 	json_string(f, o->scenario->name);
+	fputs(",\n  \"unit\": ", f); /* of n and of the *_per_ant columns */
+	json_string(f, o->scenario->unit);
 	fprintf(f, ",\n  \"n\": %llu,\n  \"reps\": %llu,\n  \"curve_stride\": %llu",
 		(unsigned long long)(rep_count ? reps[0].sampled.n : o->n), /* chunked: chunks */
 		(unsigned long long)o->reps,

@@ -152,7 +152,8 @@ def caption(primary):
     method = {"page-faults": "the kernel's page-fault records, exact at every iteration",
               "statm": "a /proc/self/statm read every iteration"}.get(meta.get("rss_method"), "?")
     return (f"N = {f['n']:,} ants, {f['reps']} repetition(s), each a new process (so the range "
-            f"shows run-to-run variation), commit `{meta['git_commit']}`, {meta['cpu_model']}, "
+            f"shows run-to-run variation), commit `{meta['git_commit']}`, {meta['cpu_model']} "
+            f"({meta.get('cpu_family_model_stepping', '?')}, {meta.get('cpu_mhz', '?')} MHz), "
             f"{meta['date_utc']}. Bytes per ant: median (min–max) over repetitions. RSS from "
             f"{method}. **RSS live**: at the loop's end, once the allocator returned its free "
             f"pages (the colony alive): what the layout holds, whatever the allocator's decay "
@@ -344,14 +345,36 @@ is not part of the sum.
 """
 
 
-def report(rows, command, gbench, crosscheck, datasets="", parts=(), sampling=""):
+MACHINE = [("cpu_model", "CPU"), ("cpu_family_model_stepping", "family/model/stepping"),
+           ("cpu_mhz", "clock (MHz, as reported)"), ("cpu_caches", "caches (per core; L3 shared)"),
+           ("online_cpus", "CPUs online"), ("mem_total", "RAM"), ("virtualization", "virtualization"),
+           ("hostname", "host"), ("load_avg_start", "load average (1/5/15 min) at the start"),
+           ("load_avg_end", "load average at the end"), ("started_utc", "started"), ("ended_utc", "ended")]
+
+
+def read_machine(results):
+    """machine.json (scripts/machine.py, written by run-all), {} when absent."""
+    path = os.path.join(results, "machine.json")
+    if not os.path.exists(path):
+        return {}
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError) as e:
+        raise InputError(f"{path}: {e}") from None
+
+
+def report(rows, command, gbench, crosscheck, datasets="", parts=(), sampling="", machine=None):
     primary = [f for f in rows if f["allocator"] == PRIMARY]
     meta = primary[0]["meta"]
     versions = ", ".join(sorted({f"{f['allocator']} {f['meta']['allocator_version'].split('-g')[0]}"
                                  for f in rows}))
-    env = "\n".join(f"| {k} | {meta.get(k, '')} |" for k in (
-        "cpu_model", "online_cpus", "kernel", "page_size", "transparent_hugepage", "compiler",
-        "build", "meson_version", "malloc_conf", "git_commit", "date_utc", "command"))
+    env = "\n".join([f"| {label} | {machine[k]} |" for k, label in MACHINE if k in (machine or {})] + [
+        f"| {k} | {meta.get(k, '')} |" for k in (
+            "cpu_model", "cpu_family_model_stepping", "cpu_mhz", "cpu_cache", "mem_total", "hypervisor",
+            "online_cpus", "kernel", "page_size", "transparent_hugepage", "compiler", "build",
+            "meson_version", "malloc_conf", "git_commit", "date_utc", "command")
+        if not machine or k not in machine])
     heap_charts = "\n\n".join(figure(f"colony-heap-vs-rss-{f['layout']}", f"{f['layout']}: heap and RSS")
                               for f in primary)
     return f"""# antmem results: the seed's colony in C
@@ -448,7 +471,7 @@ def main():
             outputs.append((out("breakdown.csv"), breakdown.csv_text(parts)))
         outputs.append((os.path.join(args.results, "REPORT.md"),
                         report(rows, args.command, gbench, crosscheck, datasets, parts,
-                               sampling_section(args.results))))
+                               sampling_section(args.results), read_machine(args.results))))
         if args.readme:
             outputs.append((args.readme, readme_text(args.readme, rows, parts, args.results)))
         for path, text in outputs:

@@ -155,6 +155,7 @@ out:
 
 const struct scenario chunked_scenario = {
 	.name = "chunked",
+	.unit = "chunk",
 	.summary = "process --data in chunks of --chunk-rows (the seed's generators)",
 	.variants = chunked_variants,
 	.needs_data = true,

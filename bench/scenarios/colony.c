@@ -43,6 +43,7 @@ static int run_colony(struct run_ctx *ctx)
 
 const struct scenario colony_scenario = {
 	.name = "colony",
+	.unit = "ant",
 	.summary = "add n worker ants to one colony (the seed's __slots__ experiment)",
 	.run = run_colony,
 };

@@ -77,6 +77,7 @@ static int run_lazy(struct run_ctx *ctx)
 
 const struct scenario lazy_scenario = {
 	.name = "lazy",
+	.unit = "DataProcessor",
 	.summary = "n DataProcessors over --data; --fraction percent of them process (the seed's cached_property)",
 	.variants = lazy_variants,
 	.needs_data = true,

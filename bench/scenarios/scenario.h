@@ -51,6 +51,9 @@ struct run_ctx {
 struct scenario {
 	const char *name;
 	const char *summary;
+	/* What one iteration is: the unit of n and of the summary's *_per_ant
+	 * columns, which are named for the colony (ant, DataProcessor, chunk). */
+	const char *unit;
 	/* NULL-terminated names of what --layout chooses between; NULL: the
 	 * colony layouts of layouts/ */
 	const char *const *variants;

@@ -37,6 +37,9 @@ from antmem_results import write_atomic  # noqa: E402
 
 ALLOCATOR = "pandas"
 VARIANTS = {"lazy": ["py_eager", "py_lazy"], "chunked": ["py_whole", "py_chunksize", "py_skiprows"]}
+# What one iteration of each scenario is: the unit of n and of the summary's
+# *_per_ant columns (named for the colony, the first scenario), as the driver says.
+UNITS = {"lazy": "DataProcessor", "chunked": "chunk"}
 
 
 def processes(i, percent):
@@ -172,6 +175,8 @@ def main():
         write_atomic(base + ".csv", ",".join(SUMMARY_COLUMNS) + "\n" + "\n".join(rows) + "\n")
         # a measured figure the summary schema has no column for, the same in every run
         extra = {"dataframe_bytes": timed["dataframe_bytes"]} if "dataframe_bytes" in timed else {}
+        # n counts the scenario's unit, as the summary rows do: chunks, not --n
+        extra.update(n=timed["iterations"], unit=UNITS[args.scenario])
         write_atomic(base + ".json", json.dumps({**meta, **extra}, indent=2) + "\n")
     return 0
 

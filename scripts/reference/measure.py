@@ -139,16 +139,20 @@ def provenance(python, scenario, allocator, version_code, extra):
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
     commit = subprocess.run(["git", "-C", root, "describe", "--always", "--dirty", "--abbrev=12"],
                             capture_output=True, text=True).stdout.strip() or "unknown"
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")),
-               "unknown")
     try:
         thp = open("/sys/kernel/mm/transparent_hugepage/enabled").read().strip()
     except OSError:
         thp = "unknown"
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    from machine import load_avg, machine
+    m = machine()
     return {
         "command": " ".join([python] + sys.argv), "git_commit": commit,
+        "cpu_family_model_stepping": m["cpu_family_model_stepping"], "cpu_mhz": m["cpu_mhz"],
+        "cpu_caches": m["cpu_caches"], "mem_total": m["mem_total"],
+        "virtualization": m["virtualization"], "load_avg_at_end": load_avg(),
         "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "kernel": " ".join(platform.uname()[i] for i in (0, 2, 4)), "cpu_model": cpu,
+        "kernel": " ".join(platform.uname()[i] for i in (0, 2, 4)), "cpu_model": m["cpu_model"],
         "online_cpus": os.cpu_count(), "page_size": os.sysconf("SC_PAGE_SIZE"),
         "transparent_hugepage": thp, "compiler": lines[1], "build": "", "meson_version": "",
         "python_version": lines[0], "allocator": allocator, "allocator_version": lines[2],
