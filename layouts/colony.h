@@ -10,11 +10,13 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define ANTMEM_WARN_UNUSED __attribute__((warn_unused_result))
 
 struct colony; /* opaque: each layout defines its own */
 struct byte_account; /* account.h */
+struct plan;         /* plan.h */
 
 struct strv {
 	const char *ptr;
@@ -66,6 +68,9 @@ struct colony_ops {
 	/* Adds every byte the colony requested to *out, sorted by kind
 	 * (account.h); the kinds sum to what it holds through mem.h. */
 	void (*account)(const struct colony *c, struct byte_account *out);
+	/* The byte model: the blocks a colony holds after the seed's loop added
+	 * n ants, described from the structures (plan.h), never measured. */
+	void (*plan)(uint64_t n, const struct plan *p);
 	void (*destroy)(struct colony *c); /* NULL-safe */
 };
 

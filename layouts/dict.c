@@ -20,6 +20,7 @@
 #include "colony.h"
 #include "intern.h"
 #include "mem.h"
+#include "plan.h"
 #include "strhash.h"
 
 #define DICT_MIN_SLOTS 8 /* CPython's PyDict_MINSIZE */
@@ -285,6 +286,23 @@ static void dict_destroy(struct colony *c)
 	mem_free(c, sizeof *c);
 }
 
+/* The byte model (plan.h): the colony, its interned keys and shared values,
+ * the array of pointers to ants, and per ant its dict header, its table of
+ * DICT_MIN_SLOTS entries (3 keys stay under the 2/3 load, so it never grows)
+ * and its own id string. */
+static void dict_plan(uint64_t n, const struct plan *p)
+{
+	static const char *const keys[] = {ATTR_WORKER_ID, ATTR_ROLE, ATTR_COLONY};
+	static const char *const values[] = {PLAN_COLONY_NAME, PLAN_ROLE};
+	plan_blocks(p, sizeof(struct colony), 1);
+	plan_intern(p, keys, 3);
+	plan_intern(p, values, n ? 2 : 1);
+	plan_array(p, n, sizeof(struct ant_dict *));
+	plan_blocks(p, sizeof(struct ant_dict), n);
+	plan_blocks(p, DICT_MIN_SLOTS * sizeof(struct entry), n);
+	plan_worker_ids(p, n);
+}
+
 const struct colony_ops dict_ops = {
 	.name = "dict",
 	.summary = "hash table per ant (Python's per-instance __dict__)",
@@ -297,5 +315,6 @@ const struct colony_ops dict_ops = {
 	.set = dict_set,
 	.visit = dict_visit,
 	.account = dict_account,
+	.plan = dict_plan,
 	.destroy = dict_destroy,
 };

@@ -23,6 +23,7 @@
 #include "colony.h"
 #include "intern.h"
 #include "mem.h"
+#include "plan.h"
 
 #define SHARED_MIN_SLOTS 8 /* CPython's PyDict_MINSIZE: usable 8 * 2/3 = 5 */
 
@@ -231,6 +232,21 @@ static void shared_destroy(struct colony *c)
 	mem_free(c, sizeof *c);
 }
 
+/* The byte model (plan.h): the colony, its shared keys and values, the array
+ * of pointers to ants, and per ant its values array (2/3 of the keys table's
+ * SHARED_MIN_SLOTS: 3 keys never grow it) and its own id string. */
+static void shared_plan(uint64_t n, const struct plan *p)
+{
+	static const char *const keys[] = {ATTR_WORKER_ID, ATTR_ROLE, ATTR_COLONY};
+	static const char *const values[] = {PLAN_COLONY_NAME, PLAN_ROLE};
+	plan_blocks(p, sizeof(struct colony), 1);
+	plan_intern(p, keys, 3);
+	plan_intern(p, values, n ? 2 : 1);
+	plan_array(p, n, sizeof(struct ant_values *));
+	plan_blocks(p, values_size(SHARED_MIN_SLOTS * 2 / 3), n);
+	plan_worker_ids(p, n);
+}
+
 const struct colony_ops shared_dict_ops = {
 	.name = "shared_dict",
 	.summary = "values per ant, attribute names once per colony (CPython's split dict, PEP 412)",
@@ -243,5 +259,6 @@ const struct colony_ops shared_dict_ops = {
 	.set = shared_set,
 	.visit = shared_visit,
 	.account = shared_account,
+	.plan = shared_plan,
 	.destroy = shared_destroy,
 };

@@ -16,6 +16,7 @@
 #include "colony.h"
 #include "intern.h"
 #include "mem.h"
+#include "plan.h"
 
 struct ant_slots {
 	const char *worker_id; /* owned */
@@ -168,6 +169,18 @@ static void slots_destroy(struct colony *c)
 	mem_free(c, sizeof *c);
 }
 
+/* The byte model (plan.h): the colony, its two shared values, the array of
+ * pointers to ants, and per ant the struct and its own id string. */
+static void slots_plan(uint64_t n, const struct plan *p)
+{
+	static const char *const values[] = {PLAN_COLONY_NAME, PLAN_ROLE};
+	plan_blocks(p, sizeof(struct colony), 1);
+	plan_intern(p, values, n ? 2 : 1);
+	plan_array(p, n, sizeof(struct ant_slots *));
+	plan_blocks(p, sizeof(struct ant_slots), n);
+	plan_worker_ids(p, n);
+}
+
 const struct colony_ops slots_ops = {
 	.name = "slots",
 	.summary = "one fixed struct per ant (Python's __slots__)",
@@ -179,5 +192,6 @@ const struct colony_ops slots_ops = {
 	.set = slots_set,
 	.visit = slots_visit,
 	.account = slots_account,
+	.plan = slots_plan,
 	.destroy = slots_destroy,
 };

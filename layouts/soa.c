@@ -20,6 +20,7 @@
 #include "colony.h"
 #include "intern.h"
 #include "mem.h"
+#include "plan.h"
 
 struct colony {
 	size_t count;
@@ -191,6 +192,19 @@ static void soa_destroy(struct colony *c)
 	mem_free(c, sizeof *c);
 }
 
+/* The byte model (plan.h): the colony, its shared values, and four grown
+ * columns: the packed id characters, their end offsets, role and colony codes. */
+static void soa_plan(uint64_t n, const struct plan *p)
+{
+	static const char *const values[] = {PLAN_COLONY_NAME, PLAN_ROLE};
+	plan_blocks(p, sizeof(struct colony), 1);
+	plan_intern(p, values, n ? 2 : 1);
+	plan_array(p, plan_worker_id_chars(n), 1);
+	plan_array(p, n, sizeof(uint32_t));
+	plan_array(p, n, sizeof(uint8_t));
+	plan_array(p, n, sizeof(uint8_t));
+}
+
 const struct colony_ops soa_ops = {
 	.name = "soa",
 	.summary = "one column per attribute, ids packed, roles dictionary-encoded",
@@ -202,5 +216,6 @@ const struct colony_ops soa_ops = {
 	.set = soa_set,
 	.visit = soa_visit,
 	.account = soa_account,
+	.plan = soa_plan,
 	.destroy = soa_destroy,
 };
