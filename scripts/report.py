@@ -136,13 +136,22 @@ def allocator_table(rows):
     def key(f):
         allocator_rank, layout_rank = order_key(f["layout"], f["allocator"])
         return f["allocator"] not in ALLOCATOR_ORDER, layout_rank, allocator_rank
+    this = next(f["meta"]["git_commit"] for f in rows if f["allocator"] == PRIMARY)
+    carried = []
     for f in sorted(rows, key=key):
-        out.append(f"| {f['layout']} | {f['allocator']} {f['meta']['allocator_version'].split('-g')[0]} | "
+        mark = ""
+        if f["meta"].get("git_commit") != this:  # run-all -P keeps CPython's earlier runs
+            mark = " †"
+            carried.append(f"{f['layout']}/{f['allocator']}: commit `{f['meta'].get('git_commit')}`, "
+                           f"{f['meta'].get('date_utc')}")
+        out.append(f"| {f['layout']}{mark} | {f['allocator']} {f['meta']['allocator_version'].split('-g')[0]} | "
                    f"{fmt(f['bytes_per_ant_requested'], 2)} | {fmt(f['bytes_per_ant_usable'], 2)} | {fmt(f['bytes_per_ant_allocated'], 2)} | "
                    f"{fmt(live_rss(f), 2) if f['bytes_per_ant_rss_purged'] else '–'} | "
                    f"{fmt(f['bytes_per_ant_rss'], 2)} | "
                    f"{ratio(med(live_rss(f)), dict_rss.get(f['allocator']))} | "
                    f"{fmt(f['ns_per_ant'])} | {fmt(f['traverse_ns_per_ant'])} |")
+    if carried:
+        out.append("\n† carried forward from an earlier run, not re-run here: " + "; ".join(carried) + ".")
     return "\n".join(out)
 
 
@@ -175,10 +184,14 @@ def read_gbench(path):
     return context, runs
 
 
-def gbench_section(path, layouts, n):
+def gbench_section(path, layouts, n, commit):
     if not os.path.exists(path):
         return ""
     context, runs = read_gbench(path)
+    made = context.get("antmem_commit")
+    origin = (f"Made at commit `{made}`, {context.get('date', '?')}"
+              + (" — carried forward from an earlier run (`scripts/run-all -G`), not re-run here."
+                 if made and made != commit else "."))
     sizes = {size for _, _, size in runs}
     if n not in sizes:  # the colony's N was not benchmarked: show the largest that was
         n = max(sizes)
@@ -199,7 +212,7 @@ def gbench_section(path, layouts, n):
 From `gbench.json` ({reps} repetition(s), median (min–max)), at N = {n:,}; every size from
 1,000 to 1,000,000 is in the JSON. One long-lived process runs them all (warm heap and
 caches), unlike the driver's fresh process per run, so the two build times differ. Debian's
-Google Benchmark library is a {context.get('library_build_type', '?')} build.
+Google Benchmark library is a {context.get('library_build_type', '?')} build. {origin}
 
 {chr(10).join(out)}
 """
@@ -449,7 +462,8 @@ def main():
         if not primary:
             raise InputError(f"{args.results}/summary: no {PRIMARY} run: the report starts from it")
         gbench_path = os.path.join(args.results, "gbench.json")
-        gbench = gbench_section(gbench_path, [f["layout"] for f in primary], primary[0]["n"])
+        gbench = gbench_section(gbench_path, [f["layout"] for f in primary], primary[0]["n"],
+                                primary[0]["meta"]["git_commit"])
         crosscheck = crosscheck_section(os.path.join(args.results, "crosscheck.json"))
         if args.check_only:
             return 0

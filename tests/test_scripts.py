@@ -97,6 +97,29 @@ class Report(FixtureCopy):
                 with open(os.path.join(self.res, "REPORT.md")) as f:
                     self.assertEqual(f.read(), before, "the earlier report stays")
 
+    def test_carried_figures_keep_their_own_commit(self):
+        # what run-all -P/-G leave: files from an earlier run beside the new ones
+        path = os.path.join(self.res, "summary", "colony-soa-glibc.json")
+        with open(path) as f:
+            meta = json.load(f)
+        meta.update(git_commit="0123456789ab", date_utc="2026-01-02T03:04:05Z")
+        with open(path, "w") as f:
+            json.dump(meta, f)
+        gb = os.path.join(self.res, "gbench.json")
+        with open(gb) as f:
+            doc = json.load(f)
+        doc["context"]["antmem_commit"] = "fedcba987654"
+        with open(gb, "w") as f:
+            json.dump(doc, f)
+        self.assertEqual(self.report().returncode, 0)
+        with open(os.path.join(self.res, "REPORT.md")) as f:
+            text = f.read()
+        self.assertIn("| soa † | glibc", text)
+        self.assertIn("† carried forward from an earlier run, not re-run here: soa/glibc: commit "
+                      "`0123456789ab`, 2026-01-02T03:04:05Z.", text)
+        self.assertIn("Made at commit `fedcba987654`", text)
+        self.assertIn("carried forward from an earlier run (`scripts/run-all -G`)", text)
+
     def test_readme_table_replaced_between_markers(self):
         readme = os.path.join(self.tmp.name, "README.md")
         with open(readme, "w") as f:
