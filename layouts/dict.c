@@ -292,11 +292,7 @@ static void dict_destroy(struct colony *c)
  * and its own id string. */
 static void dict_plan(uint64_t n, const struct plan *p)
 {
-	static const char *const keys[] = {ATTR_WORKER_ID, ATTR_ROLE, ATTR_COLONY};
-	static const char *const values[] = {PLAN_COLONY_NAME, PLAN_ROLE};
-	plan_blocks(p, sizeof(struct colony), 1);
-	plan_intern(p, keys, 3);
-	plan_intern(p, values, n ? 2 : 1);
+	plan_colony(p, sizeof(struct colony), true, n);
 	plan_array(p, n, sizeof(struct ant_dict *));
 	plan_blocks(p, sizeof(struct ant_dict), n);
 	plan_blocks(p, DICT_MIN_SLOTS * sizeof(struct entry), n);

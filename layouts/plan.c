@@ -60,3 +60,13 @@ void plan_intern(const struct plan *p, const char *const *strings, size_t count)
 	for (size_t i = 0; i < count; i++)
 		plan_blocks(p, strlen(strings[i]) + 1, 1);
 }
+
+void plan_colony(const struct plan *p, size_t colony_size, bool with_keys, uint64_t n)
+{
+	static const char *const keys[] = {ATTR_WORKER_ID, ATTR_ROLE, ATTR_COLONY};
+	static const char *const values[] = {"Tinyopolis", "Worker"}; /* the seed's */
+	plan_blocks(p, colony_size, 1);
+	if (with_keys)
+		plan_intern(p, keys, 3);
+	plan_intern(p, values, n ? 2 : 1);
+}

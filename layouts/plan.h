@@ -8,6 +8,7 @@
 #ifndef ANTMEM_PLAN_H
 #define ANTMEM_PLAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,9 +37,9 @@ uint64_t plan_worker_id_chars(uint64_t n);
  * NUL-terminated copy of each. */
 void plan_intern(const struct plan *p, const char *const *strings, size_t count);
 
-/* The strings every layout interns: the attribute names (for the layouts
- * that keep keys) and the shared values. */
-#define PLAN_COLONY_NAME "Tinyopolis"
-#define PLAN_ROLE "Worker"
+/* What every layout's colony starts with: its struct (colony_size bytes),
+ * the interned attribute names where it keeps keys (with_keys), and the
+ * shared values: the colony's name, and "Worker" once an ant has it. */
+void plan_colony(const struct plan *p, size_t colony_size, bool with_keys, uint64_t n);
 
 #endif

@@ -237,11 +237,7 @@ static void shared_destroy(struct colony *c)
  * SHARED_MIN_SLOTS: 3 keys never grow it) and its own id string. */
 static void shared_plan(uint64_t n, const struct plan *p)
 {
-	static const char *const keys[] = {ATTR_WORKER_ID, ATTR_ROLE, ATTR_COLONY};
-	static const char *const values[] = {PLAN_COLONY_NAME, PLAN_ROLE};
-	plan_blocks(p, sizeof(struct colony), 1);
-	plan_intern(p, keys, 3);
-	plan_intern(p, values, n ? 2 : 1);
+	plan_colony(p, sizeof(struct colony), true, n);
 	plan_array(p, n, sizeof(struct ant_values *));
 	plan_blocks(p, values_size(SHARED_MIN_SLOTS * 2 / 3), n);
 	plan_worker_ids(p, n);

@@ -173,9 +173,7 @@ static void slots_destroy(struct colony *c)
  * pointers to ants, and per ant the struct and its own id string. */
 static void slots_plan(uint64_t n, const struct plan *p)
 {
-	static const char *const values[] = {PLAN_COLONY_NAME, PLAN_ROLE};
-	plan_blocks(p, sizeof(struct colony), 1);
-	plan_intern(p, values, n ? 2 : 1);
+	plan_colony(p, sizeof(struct colony), false, n);
 	plan_array(p, n, sizeof(struct ant_slots *));
 	plan_blocks(p, sizeof(struct ant_slots), n);
 	plan_worker_ids(p, n);

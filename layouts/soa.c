@@ -196,9 +196,7 @@ static void soa_destroy(struct colony *c)
  * columns: the packed id characters, their end offsets, role and colony codes. */
 static void soa_plan(uint64_t n, const struct plan *p)
 {
-	static const char *const values[] = {PLAN_COLONY_NAME, PLAN_ROLE};
-	plan_blocks(p, sizeof(struct colony), 1);
-	plan_intern(p, values, n ? 2 : 1);
+	plan_colony(p, sizeof(struct colony), false, n);
 	plan_array(p, plan_worker_id_chars(n), 1);
 	plan_array(p, n, sizeof(uint32_t));
 	plan_array(p, n, sizeof(uint8_t));
