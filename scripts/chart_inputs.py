@@ -10,6 +10,10 @@
       drawn after it covers (the same values at every iteration, as plotted:
       above the first row, within 0.5 % of the chart's range) marked
       "(hidden under LATER: same curve)"; COL is the default column
+  chart_inputs.py by-size-titles CSV COL VARIANT ...
+      the same for the by-size charts (chunked-by-size.csv): a variant whose
+      values equal a later one's within 1 % at every size (on log axes: the
+      same point) is marked "(hidden under LATER: same values)"
 Standard library only. Exit status: 0, 1 unreadable input, 2 bad arguments."""
 import csv
 import os
@@ -73,12 +77,31 @@ def titles(default_col, specs):
     return " ".join(f'"{t}"' for t in out)
 
 
+def by_size_titles(path, col, variants):
+    try:
+        with open(path, newline="") as f:
+            rows = list(csv.DictReader(f))
+        values = {v: {int(r["rows"]): float(r[col]) for r in rows if r["variant"] == v and r.get(col)}
+                  for v in variants}
+    except (OSError, KeyError, ValueError) as e:
+        raise InputError(f"{path}: {col}: {e}") from None
+    def same(a, b):
+        return a.keys() == b.keys() and all(abs(a[x] - b[x]) <= 0.01 * max(abs(a[x]), abs(b[x])) for x in a)
+    out = []
+    for i, v in enumerate(variants):
+        cover = next((w for w in variants[i + 1:] if values[v] and same(values[v], values[w])), None)
+        out.append(f"{v} (hidden under {cover}: same values)" if cover else v)
+    return " ".join(f'"{t}"' for t in out)
+
+
 def main(argv):
     try:
         if len(argv) == 2 and argv[0] == "median-curve":
             print(median_curve(argv[1]))
         elif len(argv) >= 3 and argv[0] == "titles":
             print(titles(argv[1], argv[2:]))
+        elif len(argv) >= 4 and argv[0] == "by-size-titles":
+            print(by_size_titles(argv[1], argv[2], argv[3:]))
         else:
             print(__doc__.split("\n\n")[1], file=sys.stderr)
             return 2

@@ -335,6 +335,15 @@ class Report(FixtureCopy):
         p = self.chart_inputs("titles", "rss_bytes", f"a={a}", f"c={c}")
         self.assertEqual(p.stdout.strip(), '"a" "c"', "apart: nothing said")
 
+    def test_a_covered_point_series_says_so(self):
+        path = os.path.join(self.tmp.name, "by-size.csv")
+        with open(path, "w") as f:
+            f.write("rows,variant,bytes_read\n1000,a,100\n4000,a,400\n1000,b,100.5\n4000,b,401\n"
+                    "1000,c,100\n4000,c,800\n")
+        p = self.chart_inputs("by-size-titles", path, "bytes_read", "a", "b", "c")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout.strip(), '"a (hidden under b: same values)" "b" "c"')
+
     def test_charts_show_the_median_repetition(self):
         path = os.path.join(self.res, "summary", "colony-slots-jemalloc.csv")
         rows = self.summary_rows("slots")

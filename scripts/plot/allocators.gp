@@ -7,6 +7,7 @@
 #            allocators  space-separated allocator names, in the CSV's order
 #            out, layouts, subtitle (see style.gp)
 set datafile separator ","
+W = 1100
 load dir."style.gp"
 rgb_of(hex) = ("0x".hex[2:]) + 0
 n = words(allocators)
@@ -16,7 +17,7 @@ set title sprintf("RSS live per ant by layout and allocator (%s)\nmedian of the 
 set ylabel "RSS live, bytes per ant"
 set xrange [-0.6:rows - 0.4]
 set yrange [0:*]
-set offsets 0, 0, graph 0.1, 0
+set offsets 0, 0, graph 0.14, 0
 set xtics scale 0
 set key top right
 bw = 0.8 / n
@@ -29,6 +30,6 @@ plot data using 0:(NaN):xtic(1) skip 1 notitle, \
      for [i=1:n] '' using (x(i)):(column(c(i, 3))):(0):(column(c(i, 4)) - column(c(i, 3))) skip 1 \
        with vectors nohead lw 2 lc rgb "black" notitle, \
      for [i=1:n] '' using (x(i)):(column(c(i, 4))):(valid(c(i, 2)) ? sprintf("%.1f", column(c(i, 2))) : "") skip 1 \
-       with labels offset 0,0.7 font ",8" notitle, \
+       with labels rotate by 90 left offset 0,0.4 font ",8" notitle, \
      for [i=1:n] NaN with boxes fs solid alloc_density(word(allocators, i)) border -1 lc rgb "#444444" \
        title word(allocators, i)

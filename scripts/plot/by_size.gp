@@ -5,6 +5,8 @@
 #            scale    divisor for the y values (e.g. 1048576 for MiB)
 #            what     y-axis words, e.g. "peak RSS (MiB)"
 #            variants space-separated variant names
+#            titles   their legend titles, quoted (chart_inputs.py by-size-titles:
+#                     a variant another covers says so)
 #            out, subtitle (see style.gp)
 set datafile separator ","
 set datafile columnheaders
@@ -14,6 +16,7 @@ set xlabel "rows in the input file"
 set ylabel what
 set key top left
 set logscale xy
+set offsets graph 0.05, graph 0.05, 0, 0
 set format x "%.0s%c"
 n = words(variants)
 # each variant's rows (and the header) through awk, so its points join into one line;
@@ -22,4 +25,4 @@ rows_of(v) = sprintf("< awk -F, 'NR == 1 || $2 == \"%s\"' '%s'", v, data)
 py(i) = word(variants, i)[1:3] eq "py_"
 dash(i) = py(i) ? 2 : 1  # (a "dt (" would read as a dash pattern)
 plot for [i=1:n] rows_of(word(variants, i)) using 1:(column(col) > 0 ? column(col) / scale : NaN) \
-     with linespoints lw 2 pt (py(i) ? 6 : 7) ps 1.2 dt dash(i) lc rgb muted(i) title word(variants, i)
+     with linespoints lw 2 pt (py(i) ? 6 : 7) ps 1.2 dt dash(i) lc rgb muted(i) title word(titles, i)
