@@ -487,7 +487,8 @@ class Compare(unittest.TestCase):
         self.scale_summary("soa", "bytes_per_ant_rss", 1.04)  # +1.3 B/ant: under 2 pages / 3000 ants
         p = self.compare()
         self.assertEqual(p.returncode, 0, p.stdout)
-        self.assertIn("tolerance 2.731 B/ant: 2 pages", p.stdout)
+        self.assertIn("tolerance 2.731 B/ant: repetition range 0.000 B/ant (the larger of the two runs' "
+                      "fresh processes) + 2 pages (2.731 B/ant)", p.stdout)
         p = self.compare("--rss-pages", "0")
         self.assertEqual(p.returncode, 1, p.stdout)
         p = self.compare("--rss-pages", "0", "--rss-tolerance", "5")
