@@ -17,6 +17,7 @@
 #include "child.h"
 #include "dataset/mnist.h"
 #include "options.h"
+#include "plan.h"
 #include "rss_track.h"
 #include "summary.h"
 
@@ -119,7 +120,8 @@ static int check_memory(const struct options *o, char *err, size_t err_size)
 	for (size_t i = 0; i < o->layout_count; i++) {
 		if (!o->layouts[i].layout)
 			continue; /* not a colony: the scenario checks its own input */
-		double need = (double)o->n * o->layouts[i].layout->expected_bytes_per_ant * 2;
+		/* the layout's own plan (plan.h), twice: a growing array is copied */
+		double need = (double)plan_requested_bytes(o->layouts[i].layout, o->n) * 2;
 		if (need > (double)total_kib * 1024) {
 			snprintf(err, err_size,
 				 "--n %llu: layout %s needs about %.1f GiB, more than this machine's "
@@ -159,14 +161,34 @@ static void print_process_peak(const struct options *o)
 		(double)ru.ru_maxrss / 1024);
 }
 
+/* Where v stands in the registry (or in its scenario's own variants). */
+static int registry_index(const struct options *o, const struct variant *v)
+{
+	int k = 0;
+	if (o->scenario->variants) {
+		for (const char *const *name = o->scenario->variants; *name; name++, k++)
+			if (strcmp(*name, v->name) == 0)
+				return k;
+		return -1;
+	}
+	for (const struct colony_ops *const *ops = colony_layouts; *ops; ops++, k++)
+		if (*ops == v->layout)
+			return k;
+	return -1;
+}
+
 static void list(void)
 {
+	int width = 10;
+	for (const struct colony_ops *const *ops = colony_layouts; *ops; ops++)
+		if ((int)strlen((*ops)->name) > width)
+			width = (int)strlen((*ops)->name);
 	printf("layouts:\n");
 	for (const struct colony_ops *const *ops = colony_layouts; *ops; ops++)
-		printf("  %-10s %s\n", (*ops)->name, (*ops)->summary);
+		printf("  %-*s %s\n", width, (*ops)->name, (*ops)->summary);
 	printf("scenarios (and their layouts, when not the ones above):\n");
 	for (const struct scenario *const *s = scenarios; *s; s++) {
-		printf("  %-10s %s\n", (*s)->name, (*s)->summary);
+		printf("  %-*s %s\n", width, (*s)->name, (*s)->summary);
 		for (const char *const *v = (*s)->variants; v && *v; v++)
 			printf("    %s\n", *v);
 	}
@@ -322,7 +344,8 @@ int main(int argc, char **argv)
 		rc = summary_write(path, &o, layout, reps, done_reps);
 		if (!rc) {
 			snprintf(path, sizeof path, "%s/summary/%s.json", o.out_dir, base);
-			rc = provenance_write(path, &o, argc, argv, reps, done_reps);
+			rc = provenance_write(path, &o, argc, argv, reps, done_reps,
+					      registry_index(&o, layout));
 		}
 		if (rc) {
 			fprintf(stderr, "antmem: %s: %s\n", path, strerror(-rc));

@@ -86,7 +86,7 @@ static int add_variant(struct options *o, const char *name)
 	return 0;
 }
 
-/* "dict,soa" or "all", against the chosen scenario's variants. */
+/* "A,B" (layout or variant names) or "all", against the chosen scenario's variants. */
 static int parse_layouts(struct options *o, const char *text, char *err, size_t err_size)
 {
 	o->layout_count = 0;
@@ -193,7 +193,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		} else if (strcmp(name, "--layout") == 0) {
 			layout_list = value;
 		} else if (strcmp(name, "--n") == 0) {
-			/* soa's offsets are uint32 and ids take at least 2 bytes */
+			/* a layout may index its ids with 32-bit offsets, and an id
+			 * takes at least 2 bytes */
 			if (parse_positive(name, value, UINT32_MAX / 2, &o->n, err, err_size))
 				return -1;
 		} else if (strcmp(name, "--reps") == 0) {

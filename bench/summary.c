@@ -29,7 +29,7 @@ static const char summary_header[] =
 	"after_purge_rss_bytes,peak_rss_hwm_bytes,sampled_ns_per_ant,"
 	"bytes_per_ant_rss_purged,final_purged_rss_bytes,rss_by_faults,rss_anchors,"
 	"rss_fault_records,rss_verified_iterations,rss_verify_differing,"
-	"rss_verify_max_diff_bytes,curve_rows,curve_file\n";
+	"rss_verify_max_diff_bytes,bytes_per_ant_padding,curve_rows,curve_file\n";
 
 /* (after - before) / count, as a CSV cell: empty when not measured. */
 static void per_ant(FILE *f, uint64_t before, uint64_t after, uint64_t count)
@@ -96,6 +96,7 @@ static void write_row(FILE *f, const struct options *o, const struct variant *v,
 	cell(f, verified ? rv->iterations : MEASURE_NONE);
 	cell(f, verified ? rv->differing : MEASURE_NONE);
 	cell(f, verified ? rv->max_diff_bytes : MEASURE_NONE);
+	per_ant(f, 0, s->accounted ? a->padding_bytes : MEASURE_NONE, s->done);
 	fprintf(f, "%llu,%s\n", (unsigned long long)s->curve_rows, r->curve_file);
 }
 
@@ -155,7 +156,7 @@ static void read_field(const char *path, const char *key, char *out, size_t size
 }
 
 int provenance_write(const char *path, const struct options *o, int argc, char **argv,
-		     const struct rep_results *reps, size_t rep_count)
+		     const struct rep_results *reps, size_t rep_count, int layout_index)
 {
 	bool by_faults = rep_count > 0;
 	for (size_t i = 0; i < rep_count; i++)
@@ -236,6 +237,7 @@ int provenance_write(const char *path, const struct options *o, int argc, char *
 	json_string(f, malloc_conf ? malloc_conf : "");
 	fputs(",\n  \"scenario\": ", f);
 	json_string(f, o->scenario->name);
+	fprintf(f, ",\n  \"layout_index\": %d", layout_index);
 	fputs(",\n  \"unit\": ", f); /* of n and of the *_per_ant columns */
 	json_string(f, o->scenario->unit);
 	fprintf(f, ",\n  \"n\": %llu,\n  \"reps\": %llu,\n  \"curve_stride\": %llu",

@@ -15,8 +15,10 @@ struct rep_results {
 int summary_write(const char *path, const struct options *o, const struct variant *v,
 		  const struct rep_results *reps, size_t rep_count)
 	__attribute__((warn_unused_result));
+/* layout_index: the layout's place in the registry (or the variant's in
+ * its scenario), which orders tables and fixes chart colours. */
 int provenance_write(const char *path, const struct options *o, int argc, char **argv,
-		     const struct rep_results *reps, size_t rep_count)
+		     const struct rep_results *reps, size_t rep_count, int layout_index)
 	__attribute__((warn_unused_result));
 
 #endif

@@ -1,7 +1,7 @@
 /* Where a colony's requested bytes go: each layout walks its own structure
- * and sorts every byte it asked for into one of four kinds, so the suite can
+ * and sorts every byte it asked for into one of five kinds, so the suite can
  * say "dict: 22.8 B/ant of information, 89 B/ant of headers and pointers, 120
- * B/ant of empty table slots" instead of one total. The four kinds sum to
+ * B/ant of empty table slots" instead of one total. The five kinds sum to
  * mem_requested_bytes exactly (tests/test_layouts.c checks it); what the
  * allocator and the kernel add on top is measured by the driver. */
 #ifndef ANTMEM_ACCOUNT_H
@@ -23,6 +23,10 @@ struct byte_account {
 	/* Empty slots a hash table or a values array keeps so it can accept
 	 * more attributes (dict's 8 slots for 3 attributes). */
 	uint64_t table_slack_bytes;
+	/* Bytes a fixed-size record holds for nothing: alignment padding between
+	 * and after its fields, and the unused part of an inline buffer (an id
+	 * shorter than the space a small-string optimisation keeps for it). */
+	uint64_t padding_bytes;
 	/* Capacity of growable arrays beyond their count (doubling leaves up to
 	 * half of an array unused right after a grow). */
 	uint64_t growth_slack_bytes;
@@ -33,7 +37,8 @@ struct byte_account {
 
 static inline uint64_t byte_account_total(const struct byte_account *a)
 {
-	return a->payload_bytes + a->header_bytes + a->table_slack_bytes + a->growth_slack_bytes;
+	return a->payload_bytes + a->header_bytes + a->table_slack_bytes + a->padding_bytes +
+	       a->growth_slack_bytes;
 }
 
 /* A growable array of capacity elements, count of them in use: the unused

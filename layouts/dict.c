@@ -38,11 +38,10 @@ struct ant_dict {
 };
 
 struct colony {
+	struct colony_head head; /* count, shared values: colony.h */
 	struct ant_dict **ants;
-	size_t count, capacity;
+	size_t capacity;
 	struct intern_pool keys;   /* attribute names, interned like CPython's */
-	struct intern_pool values; /* shared values: role and colony names */
-	int colony_code;
 };
 
 static uint64_t key_hash(const char *key)
@@ -137,25 +136,17 @@ static struct ant_dict *ant_new(void)
 	return d;
 }
 
+extern const struct colony_ops dict_ops;
 static void dict_destroy(struct colony *c);
 
 static struct colony *dict_create(const char *colony_name)
 {
-	struct colony *c = mem_alloc(sizeof *c);
-	if (!c)
+	struct colony *c = colony_alloc(sizeof *c, &dict_ops, colony_name);
+	if (c && intern_attribute_names(&c->keys)) { /* interned like CPython's */
+		dict_destroy(c);
 		return NULL;
-	*c = (struct colony){0};
-	/* intern the slot names first so their codes are stable */
-	if (intern_code(&c->keys, ATTR_WORKER_ID) < 0 || intern_code(&c->keys, ATTR_ROLE) < 0 ||
-	    intern_code(&c->keys, ATTR_COLONY) < 0)
-		goto out_destroy;
-	c->colony_code = intern_code(&c->values, colony_name);
-	if (c->colony_code < 0)
-		goto out_destroy;
+	}
 	return c;
-out_destroy:
-	dict_destroy(c);
-	return NULL;
 }
 
 /* Set attr on d with Python's reference semantics; attr need not be interned. */
@@ -167,10 +158,10 @@ static int ant_set(struct colony *c, struct ant_dict *d, const char *attr, const
 	const char *key = intern_str(&c->keys, key_code);
 	const char *stored;
 	if (attr_value_is_shared(key)) {
-		int code = intern_code(&c->values, value);
+		int code = intern_code(&c->head.values, value);
 		if (code < 0)
 			return code;
-		stored = intern_str(&c->values, code);
+		stored = intern_str(&c->head.values, code);
 	} else {
 		stored = mem_strdup(value);
 		if (!stored)
@@ -182,9 +173,9 @@ static int ant_set(struct colony *c, struct ant_dict *d, const char *attr, const
 	return rc;
 }
 
-static int dict_add_ant(struct colony *c, const char *worker_id, const char *role)
+static int dict_append(struct colony *c, const char *worker_id, const char *role)
 {
-	int rc = mem_grow((void **)&c->ants, &c->capacity, c->count + 1, sizeof *c->ants);
+	int rc = mem_grow((void **)&c->ants, &c->capacity, c->head.count + 1, sizeof *c->ants);
 	if (rc)
 		return rc;
 	struct ant_dict *d = ant_new();
@@ -192,17 +183,12 @@ static int dict_add_ant(struct colony *c, const char *worker_id, const char *rol
 		return -ENOMEM;
 	if ((rc = ant_set(c, d, ATTR_WORKER_ID, worker_id)) ||
 	    (rc = ant_set(c, d, ATTR_ROLE, role)) ||
-	    (rc = ant_set(c, d, ATTR_COLONY, intern_str(&c->values, c->colony_code)))) {
+	    (rc = ant_set(c, d, ATTR_COLONY, intern_str(&c->head.values, c->head.colony_code)))) {
 		ant_free(d);
 		return rc;
 	}
-	c->ants[c->count++] = d;
+	c->ants[c->head.count] = d;
 	return 0;
-}
-
-static size_t dict_count(const struct colony *c)
-{
-	return c->count;
 }
 
 static int ant_get(const struct ant_dict *d, const char *attr, struct strv *out)
@@ -214,35 +200,26 @@ static int ant_get(const struct ant_dict *d, const char *attr, struct strv *out)
 	return 0;
 }
 
-static int dict_get(const struct colony *c, size_t i, const char *attr, struct strv *out)
+/* A Python dict may lack an attribute only if it was never set; add_ant
+ * always sets all three. */
+static int dict_view(const struct colony *c, size_t i, struct ant_view *v)
 {
-	if (i >= c->count)
-		return -ERANGE;
+	const struct ant_dict *d = c->ants[i];
+	if (ant_get(d, ATTR_WORKER_ID, &v->worker_id) || ant_get(d, ATTR_ROLE, &v->role) ||
+	    ant_get(d, ATTR_COLONY, &v->colony))
+		return -ENOENT;
+	return 0;
+}
+
+static int dict_get_other(const struct colony *c, size_t i, const char *attr, struct strv *out)
+{
 	return ant_get(c->ants[i], attr, out);
 }
 
-static int dict_set(struct colony *c, size_t i, const char *attr, const char *value)
+static int dict_set(struct colony *c, size_t i, enum attr a, const char *attr, const char *value)
 {
-	if (i >= c->count)
-		return -ERANGE;
+	(void)a; /* every key is looked up by name, as in a Python dict */
 	return ant_set(c, c->ants[i], attr, value);
-}
-
-static int dict_visit(const struct colony *c, ant_visitor fn, void *arg)
-{
-	for (size_t i = 0; i < c->count; i++) {
-		struct ant_view v = {.index = i};
-		const struct ant_dict *d = c->ants[i];
-		/* a Python dict may lack an attribute only if it was never set;
-		 * add_ant always sets all three */
-		if (ant_get(d, ATTR_WORKER_ID, &v.worker_id) || ant_get(d, ATTR_ROLE, &v.role) ||
-		    ant_get(d, ATTR_COLONY, &v.colony))
-			return -ENOENT;
-		int rc = fn(&v, arg);
-		if (rc)
-			return rc;
-	}
-	return 0;
 }
 
 /* Empty slots are table slack; a used slot's hash and key are structure, its
@@ -250,9 +227,10 @@ static int dict_visit(const struct colony *c, ant_visitor fn, void *arg)
  * string (structure, the string's characters payload). */
 static void dict_account(const struct colony *c, struct byte_account *a)
 {
-	a->header_bytes += sizeof *c + c->count * sizeof *c->ants;
-	account_array_tail(a, c->ants, c->count, c->capacity, sizeof *c->ants);
-	for (size_t i = 0; i < c->count; i++) {
+	size_t n = c->head.count;
+	a->header_bytes += sizeof *c + n * sizeof *c->ants;
+	account_array_tail(a, c->ants, n, c->capacity, sizeof *c->ants);
+	for (size_t i = 0; i < n; i++) {
 		const struct ant_dict *d = c->ants[i];
 		a->header_bytes += sizeof *d;
 		for (size_t s = 0; s <= d->mask; s++) {
@@ -271,19 +249,18 @@ static void dict_account(const struct colony *c, struct byte_account *a)
 		}
 	}
 	intern_account(&c->keys, a, false);
-	intern_account(&c->values, a, true);
+	intern_account(&c->head.values, a, true);
 }
 
 static void dict_destroy(struct colony *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < c->count; i++)
+	for (size_t i = 0; i < c->head.count; i++)
 		ant_free(c->ants[i]);
 	mem_free(c->ants, c->capacity * sizeof *c->ants);
 	intern_clear(&c->keys);
-	intern_clear(&c->values);
-	mem_free(c, sizeof *c);
+	colony_free(c, sizeof *c);
 }
 
 /* The byte model (plan.h): the colony, its interned keys and shared values,
@@ -302,15 +279,14 @@ static void dict_plan(uint64_t n, const struct plan *p)
 const struct colony_ops dict_ops = {
 	.name = "dict",
 	.summary = "hash table per ant (Python's per-instance __dict__)",
-	.expected_bytes_per_ant = 240,
 	.accepts_new_attributes = true,
 	.create = dict_create,
-	.add_ant = dict_add_ant,
-	.count = dict_count,
-	.get = dict_get,
-	.set = dict_set,
-	.visit = dict_visit,
+	.append = dict_append,
+	.view = dict_view,
+	.get_other = dict_get_other,
+	.set_attr = dict_set,
 	.account = dict_account,
 	.plan = dict_plan,
 	.destroy = dict_destroy,
+	COLONY_COMMON_OPS,
 };

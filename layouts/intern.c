@@ -54,3 +54,14 @@ void intern_account(const struct intern_pool *pool, struct byte_account *a, bool
 			a->header_bytes += pool->entries[i].len + 1;
 	}
 }
+
+int intern_attribute_names(struct intern_pool *keys)
+{
+	static const char *const names[] = {ATTR_WORKER_ID, ATTR_ROLE, ATTR_COLONY};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		int rc = intern_code(keys, names[i]);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}

@@ -1,19 +1,9 @@
-/* The layout registry, and the one place that names the status codes.
- * Adding a layout: one file in layouts/ and one line in colony_layouts[]. */
+/* Finding a layout in the registry (generated from layouts/meson.build), and
+ * the one place that names the status codes. */
 #include <errno.h>
 #include <string.h>
 
 #include "colony.h"
-
-extern const struct colony_ops dict_ops, shared_dict_ops, slots_ops, soa_ops;
-
-const struct colony_ops *const colony_layouts[] = {
-	&dict_ops,
-	&shared_dict_ops,
-	&slots_ops,
-	&soa_ops,
-	NULL,
-};
 
 const struct colony_ops *colony_layout_find(const char *name)
 {
@@ -38,6 +28,8 @@ const char *colony_strerror(int status)
 		return "AttributeError: the ant has no such attribute";
 	case -EINVAL:
 		return "AttributeError: this layout has a fixed set of attributes";
+	case -E2BIG:
+		return "value too long for this layout";
 	default:
 		return strerror(-status);
 	}

@@ -2,6 +2,7 @@
  * they share (mem_grow's arrays, id strings, intern pools) described once. */
 #include <string.h>
 
+#include "colony.h"
 #include "intern.h"
 #include "plan.h"
 
@@ -40,10 +41,21 @@ static uint64_t ids_with_digits(uint64_t n, int d)
 	return n <= lo ? 0 : (n < hi ? n : hi) - lo;
 }
 
-void plan_worker_ids(const struct plan *p, uint64_t n)
+void plan_worker_ids_longer(const struct plan *p, uint64_t n, size_t chars)
 {
 	for (int d = 1; d <= 20; d++)
-		plan_blocks(p, (size_t)d + 2, ids_with_digits(n, d));
+		if ((size_t)d + 1 > chars)
+			plan_blocks(p, (size_t)d + 2, ids_with_digits(n, d));
+}
+
+void plan_worker_ids(const struct plan *p, uint64_t n)
+{
+	plan_worker_ids_longer(p, n, 0);
+}
+
+uint64_t plan_worker_ids_of_length(uint64_t n, size_t chars)
+{
+	return chars >= 2 && chars <= 21 ? ids_with_digits(n, (int)chars - 1) : 0;
 }
 
 uint64_t plan_worker_id_chars(uint64_t n)
@@ -69,4 +81,22 @@ void plan_colony(const struct plan *p, size_t colony_size, bool with_keys, uint6
 	if (with_keys)
 		plan_intern(p, keys, 3);
 	plan_intern(p, values, n ? 2 : 1);
+}
+
+static void add_block(void *arg, size_t size, uint64_t count)
+{
+	*(uint64_t *)arg += (uint64_t)size * count;
+}
+
+static void add_array(void *arg, size_t elem_size, uint64_t capacity)
+{
+	*(uint64_t *)arg += (uint64_t)elem_size * capacity;
+}
+
+uint64_t plan_requested_bytes(const struct colony_ops *ops, uint64_t n)
+{
+	uint64_t total = 0;
+	struct plan p = {add_block, add_array, &total};
+	ops->plan(n, &p);
+	return total;
 }

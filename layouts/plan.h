@@ -31,11 +31,21 @@ uint64_t plan_capacity(uint64_t need);
 void plan_array(const struct plan *p, uint64_t need, size_t elem_size);
 /* Each ant's own copy of its id: "W" + digits + NUL. */
 void plan_worker_ids(const struct plan *p, uint64_t n);
+/* The same for the ids of more than chars characters only (the others kept
+ * inline by the layout). */
+void plan_worker_ids_longer(const struct plan *p, uint64_t n, size_t chars);
+/* How many of the first n ids have exactly chars characters. */
+uint64_t plan_worker_ids_of_length(uint64_t n, size_t chars);
 /* The characters of the first n ids, without NULs (soa's packed arena). */
 uint64_t plan_worker_id_chars(uint64_t n);
 /* An intern pool (intern.h) holding these strings: its entries array and a
  * NUL-terminated copy of each. */
 void plan_intern(const struct plan *p, const char *const *strings, size_t count);
+
+/* Every byte a colony of n ants of this layout requests, by its plan: what
+ * the driver checks against the machine's memory before a run. */
+struct colony_ops;
+uint64_t plan_requested_bytes(const struct colony_ops *ops, uint64_t n);
 
 /* What every layout's colony starts with: its struct (colony_size bytes),
  * the interned attribute names where it keeps keys (with_keys), and the

@@ -33,12 +33,11 @@ struct ant_values {
 };
 
 struct colony {
+	struct colony_head head; /* count, shared values: colony.h */
 	struct ant_values **ants;
-	size_t count, capacity;
-	struct intern_pool keys;   /* shared keys, in insertion order */
-	struct intern_pool values; /* shared values: role and colony names */
-	size_t keys_slots;         /* the keys table's size: values per new ant = 2/3 of it */
-	int colony_code;
+	size_t capacity;
+	struct intern_pool keys; /* shared keys, in insertion order */
+	size_t keys_slots;       /* the keys table's size: values per new ant = 2/3 of it */
 };
 
 static size_t keys_usable(const struct colony *c)
@@ -74,17 +73,16 @@ static void ant_free(const struct colony *c, struct ant_values *a)
 	mem_free(a, values_size(a->capacity));
 }
 
+extern const struct colony_ops shared_dict_ops;
 static void shared_destroy(struct colony *c);
 
 static struct colony *shared_create(const char *colony_name)
 {
-	struct colony *c = mem_alloc(sizeof *c);
+	struct colony *c = colony_alloc(sizeof *c, &shared_dict_ops, colony_name);
 	if (!c)
 		return NULL;
-	*c = (struct colony){.keys_slots = SHARED_MIN_SLOTS};
-	if (intern_code(&c->keys, ATTR_WORKER_ID) < 0 || intern_code(&c->keys, ATTR_ROLE) < 0 ||
-	    intern_code(&c->keys, ATTR_COLONY) < 0 ||
-	    (c->colony_code = intern_code(&c->values, colony_name)) < 0) {
+	c->keys_slots = SHARED_MIN_SLOTS;
+	if (intern_attribute_names(&c->keys)) {
 		shared_destroy(c);
 		return NULL;
 	}
@@ -97,10 +95,10 @@ static int ant_set(struct colony *c, struct ant_values **slot, int k, const char
 {
 	const char *stored;
 	if (attr_value_is_shared(intern_str(&c->keys, k))) {
-		int code = intern_code(&c->values, value);
+		int code = intern_code(&c->head.values, value);
 		if (code < 0)
 			return code;
-		stored = intern_str(&c->values, code);
+		stored = intern_str(&c->head.values, code);
 	} else if (!(stored = mem_strdup(value))) {
 		return -ENOMEM;
 	}
@@ -121,26 +119,21 @@ static int ant_set(struct colony *c, struct ant_values **slot, int k, const char
 	return 0;
 }
 
-static int shared_add_ant(struct colony *c, const char *worker_id, const char *role)
+static int shared_append(struct colony *c, const char *worker_id, const char *role)
 {
-	int rc = mem_grow((void **)&c->ants, &c->capacity, c->count + 1, sizeof *c->ants);
+	int rc = mem_grow((void **)&c->ants, &c->capacity, c->head.count + 1, sizeof *c->ants);
 	if (rc)
 		return rc;
 	struct ant_values *a = ant_new(keys_usable(c));
 	if (!a)
 		return -ENOMEM;
 	if ((rc = ant_set(c, &a, 0, worker_id)) || (rc = ant_set(c, &a, 1, role)) ||
-	    (rc = ant_set(c, &a, 2, intern_str(&c->values, c->colony_code)))) {
+	    (rc = ant_set(c, &a, 2, intern_str(&c->head.values, c->head.colony_code)))) {
 		ant_free(c, a);
 		return rc;
 	}
-	c->ants[c->count++] = a;
+	c->ants[c->head.count] = a;
 	return 0;
-}
-
-static size_t shared_count(const struct colony *c)
-{
-	return c->count;
 }
 
 /* The shared keys' index of attr, or -1. */
@@ -152,10 +145,8 @@ static int key_index(const struct colony *c, const char *attr)
 	return -1;
 }
 
-static int shared_get(const struct colony *c, size_t i, const char *attr, struct strv *out)
+static int shared_get_other(const struct colony *c, size_t i, const char *attr, struct strv *out)
 {
-	if (i >= c->count)
-		return -ERANGE;
 	int k = key_index(c, attr);
 	const struct ant_values *a = c->ants[i];
 	if (k < 0 || (size_t)k >= a->capacity || !a->values[k])
@@ -164,11 +155,10 @@ static int shared_get(const struct colony *c, size_t i, const char *attr, struct
 	return 0;
 }
 
-static int shared_set(struct colony *c, size_t i, const char *attr, const char *value)
+static int shared_set(struct colony *c, size_t i, enum attr a, const char *attr, const char *value)
 {
-	if (i >= c->count)
-		return -ERANGE;
-	int k = key_index(c, attr);
+	/* the first three keys are the seed's attributes, in enum attr's order */
+	int k = a != ATTR_IS_OTHER ? (int)a : key_index(c, attr);
 	if (k < 0) { /* a new attribute: the shared keys grow, as a class's would */
 		k = intern_code(&c->keys, attr);
 		if (k < 0)
@@ -179,20 +169,12 @@ static int shared_set(struct colony *c, size_t i, const char *attr, const char *
 	return ant_set(c, &c->ants[i], k, value);
 }
 
-static int shared_visit(const struct colony *c, ant_visitor fn, void *arg)
+static int shared_view(const struct colony *c, size_t i, struct ant_view *v)
 {
-	for (size_t i = 0; i < c->count; i++) {
-		const char *const *v = c->ants[i]->values; /* keys 0..2: set by add_ant */
-		struct ant_view view = {
-			.index = i,
-			.worker_id = {v[0], strlen(v[0])},
-			.role = {v[1], strlen(v[1])},
-			.colony = {v[2], strlen(v[2])},
-		};
-		int rc = fn(&view, arg);
-		if (rc)
-			return rc;
-	}
+	const char *const *values = c->ants[i]->values; /* keys 0..2: set by add_ant */
+	v->worker_id = (struct strv){values[0], strlen(values[0])};
+	v->role = (struct strv){values[1], strlen(values[1])};
+	v->colony = (struct strv){values[2], strlen(values[2])};
 	return 0;
 }
 
@@ -200,9 +182,9 @@ static int shared_visit(const struct colony *c, ant_visitor fn, void *arg)
  * split table's price for accepting new attributes. */
 static void shared_account(const struct colony *c, struct byte_account *a)
 {
-	a->header_bytes += sizeof *c + c->count * sizeof *c->ants;
-	account_array_tail(a, c->ants, c->count, c->capacity, sizeof *c->ants);
-	for (size_t i = 0; i < c->count; i++) {
+	a->header_bytes += sizeof *c + c->head.count * sizeof *c->ants;
+	account_array_tail(a, c->ants, c->head.count, c->capacity, sizeof *c->ants);
+	for (size_t i = 0; i < c->head.count; i++) {
 		const struct ant_values *v = c->ants[i];
 		a->header_bytes += sizeof *v;
 		for (size_t k = 0; k < v->capacity; k++) {
@@ -217,19 +199,18 @@ static void shared_account(const struct colony *c, struct byte_account *a)
 		}
 	}
 	intern_account(&c->keys, a, false);
-	intern_account(&c->values, a, true);
+	intern_account(&c->head.values, a, true);
 }
 
 static void shared_destroy(struct colony *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < c->count; i++)
+	for (size_t i = 0; i < c->head.count; i++)
 		ant_free(c, c->ants[i]);
 	mem_free(c->ants, c->capacity * sizeof *c->ants);
 	intern_clear(&c->keys);
-	intern_clear(&c->values);
-	mem_free(c, sizeof *c);
+	colony_free(c, sizeof *c);
 }
 
 /* The byte model (plan.h): the colony, its shared keys and values, the array
@@ -246,15 +227,14 @@ static void shared_plan(uint64_t n, const struct plan *p)
 const struct colony_ops shared_dict_ops = {
 	.name = "shared_dict",
 	.summary = "values per ant, attribute names once per colony (CPython's split dict, PEP 412)",
-	.expected_bytes_per_ant = 64,
 	.accepts_new_attributes = true,
 	.create = shared_create,
-	.add_ant = shared_add_ant,
-	.count = shared_count,
-	.get = shared_get,
-	.set = shared_set,
-	.visit = shared_visit,
+	.append = shared_append,
+	.view = shared_view,
+	.get_other = shared_get_other,
+	.set_attr = shared_set,
 	.account = shared_account,
 	.plan = shared_plan,
 	.destroy = shared_destroy,
+	COLONY_COMMON_OPS,
 };

@@ -25,26 +25,16 @@ struct ant_slots {
 };
 
 struct colony {
+	struct colony_head head; /* count, shared values: colony.h */
 	struct ant_slots **ants;
-	size_t count, capacity;
-	struct intern_pool values;
-	int colony_code;
+	size_t capacity;
 };
 
-static void slots_destroy(struct colony *c);
+extern const struct colony_ops slots_ops;
 
 static struct colony *slots_create(const char *colony_name)
 {
-	struct colony *c = mem_alloc(sizeof *c);
-	if (!c)
-		return NULL;
-	*c = (struct colony){0};
-	c->colony_code = intern_code(&c->values, colony_name);
-	if (c->colony_code < 0) {
-		slots_destroy(c);
-		return NULL;
-	}
-	return c;
+	return colony_alloc(sizeof(struct colony), &slots_ops, colony_name);
 }
 
 static void ant_free(struct ant_slots *a)
@@ -53,12 +43,13 @@ static void ant_free(struct ant_slots *a)
 	mem_free(a, sizeof *a);
 }
 
-static int slots_add_ant(struct colony *c, const char *worker_id, const char *role)
+static int slots_append(struct colony *c, const char *worker_id, const char *role)
 {
-	int rc = mem_grow((void **)&c->ants, &c->capacity, c->count + 1, sizeof *c->ants);
+	size_t n = c->head.count;
+	int rc = mem_grow((void **)&c->ants, &c->capacity, n + 1, sizeof *c->ants);
 	if (rc)
 		return rc;
-	int role_code = intern_code(&c->values, role);
+	int role_code = intern_code(&c->head.values, role);
 	if (role_code < 0)
 		return role_code;
 	struct ant_slots *a = mem_alloc(sizeof *a);
@@ -69,77 +60,38 @@ static int slots_add_ant(struct colony *c, const char *worker_id, const char *ro
 		mem_free(a, sizeof *a);
 		return -ENOMEM;
 	}
-	a->role = intern_str(&c->values, role_code);
-	a->colony = intern_str(&c->values, c->colony_code);
-	c->ants[c->count++] = a;
+	a->role = intern_str(&c->head.values, role_code);
+	a->colony = intern_str(&c->head.values, c->head.colony_code);
+	c->ants[n] = a;
 	return 0;
 }
 
-static size_t slots_count(const struct colony *c)
+static int slots_view(const struct colony *c, size_t i, struct ant_view *v)
 {
-	return c->count;
-}
-
-/* The slot for attr, or NULL: the descriptor lookup __slots__ compiles to. */
-static const char **slot(struct ant_slots *a, const char *attr)
-{
-	if (strcmp(attr, ATTR_WORKER_ID) == 0)
-		return &a->worker_id;
-	if (strcmp(attr, ATTR_ROLE) == 0)
-		return &a->role;
-	if (strcmp(attr, ATTR_COLONY) == 0)
-		return &a->colony;
-	return NULL;
-}
-
-static int slots_get(const struct colony *c, size_t i, const char *attr, struct strv *out)
-{
-	if (i >= c->count)
-		return -ERANGE;
-	const char **field = slot(c->ants[i], attr);
-	if (!field)
-		return -ENOENT;
-	*out = (struct strv){*field, strlen(*field)};
+	const struct ant_slots *a = c->ants[i];
+	v->worker_id = (struct strv){a->worker_id, strlen(a->worker_id)};
+	v->role = (struct strv){a->role, strlen(a->role)};
+	v->colony = (struct strv){a->colony, strlen(a->colony)};
 	return 0;
 }
 
-static int slots_set(struct colony *c, size_t i, const char *attr, const char *value)
+/* The field for attribute a: the descriptor __slots__ compiles to. */
+static int slots_set(struct colony *c, size_t i, enum attr a, const char *attr, const char *value)
 {
-	if (i >= c->count)
-		return -ERANGE;
-	struct ant_slots *a = c->ants[i];
-	const char **field = slot(a, attr);
-	if (!field)
-		return -EINVAL; /* AttributeError: not in __slots__ */
-	if (field == &a->worker_id) {
+	(void)attr; /* never another: slots accepts no new attribute */
+	struct ant_slots *s = c->ants[i];
+	if (a == ATTR_IS_WORKER_ID) {
 		char *copy = mem_strdup(value);
 		if (!copy)
 			return -ENOMEM;
-		mem_free((void *)a->worker_id, strlen(a->worker_id) + 1);
-		a->worker_id = copy;
+		mem_free((void *)s->worker_id, strlen(s->worker_id) + 1);
+		s->worker_id = copy;
 		return 0;
 	}
-	int code = intern_code(&c->values, value);
+	int code = intern_code(&c->head.values, value);
 	if (code < 0)
 		return code;
-	*field = intern_str(&c->values, code);
-	return 0;
-}
-
-static int slots_visit(const struct colony *c, ant_visitor fn, void *arg)
-{
-	for (size_t i = 0; i < c->count; i++) {
-		const struct ant_slots *a = c->ants[i];
-		struct ant_view v = {
-			.index = i,
-			.worker_id = {a->worker_id, strlen(a->worker_id)},
-			.role = {a->role, strlen(a->role)},
-			.colony = {a->colony, strlen(a->colony)},
-		};
-		int rc = fn(&v, arg);
-		if (rc)
-			return rc;
-	}
+	*(a == ATTR_IS_ROLE ? &s->role : &s->colony) = intern_str(&c->head.values, code);
 	return 0;
 }
 
@@ -147,26 +99,26 @@ static int slots_visit(const struct colony *c, ant_visitor fn, void *arg)
  * field points at the ant's own string (structure). */
 static void slots_account(const struct colony *c, struct byte_account *a)
 {
-	a->header_bytes += sizeof *c + c->count * sizeof *c->ants;
-	account_array_tail(a, c->ants, c->count, c->capacity, sizeof *c->ants);
-	for (size_t i = 0; i < c->count; i++) {
+	size_t n = c->head.count;
+	a->header_bytes += sizeof *c + n * sizeof *c->ants;
+	account_array_tail(a, c->ants, n, c->capacity, sizeof *c->ants);
+	for (size_t i = 0; i < n; i++) {
 		const struct ant_slots *s = c->ants[i];
 		a->payload_bytes += sizeof s->role + sizeof s->colony;
 		a->header_bytes += sizeof s->worker_id;
 		account_owned_string(a, s->worker_id);
 	}
-	intern_account(&c->values, a, true);
+	intern_account(&c->head.values, a, true);
 }
 
 static void slots_destroy(struct colony *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < c->count; i++)
+	for (size_t i = 0; i < c->head.count; i++)
 		ant_free(c->ants[i]);
 	mem_free(c->ants, c->capacity * sizeof *c->ants);
-	intern_clear(&c->values);
-	mem_free(c, sizeof *c);
+	colony_free(c, sizeof *c);
 }
 
 /* The byte model (plan.h): the colony, its two shared values, the array of
@@ -182,14 +134,12 @@ static void slots_plan(uint64_t n, const struct plan *p)
 const struct colony_ops slots_ops = {
 	.name = "slots",
 	.summary = "one fixed struct per ant (Python's __slots__)",
-	.expected_bytes_per_ant = 48,
 	.create = slots_create,
-	.add_ant = slots_add_ant,
-	.count = slots_count,
-	.get = slots_get,
-	.set = slots_set,
-	.visit = slots_visit,
+	.append = slots_append,
+	.view = slots_view,
+	.set_attr = slots_set,
 	.account = slots_account,
 	.plan = slots_plan,
 	.destroy = slots_destroy,
+	COLONY_COMMON_OPS,
 };

@@ -23,7 +23,7 @@
 #include "plan.h"
 
 struct colony {
-	size_t count;
+	struct colony_head head; /* count, shared values: colony.h */
 	char *id_bytes;
 	size_t id_bytes_len, id_bytes_cap;
 	uint32_t *id_end; /* uint32: the id arena is capped at 4 GiB (-ENOSPC past it) */
@@ -32,24 +32,13 @@ struct colony {
 	size_t role_cap;
 	uint8_t *colony;
 	size_t colony_cap;
-	struct intern_pool values; /* role and colony names; codes fit a uint8 */
-	int colony_code;
 };
 
-static void soa_destroy(struct colony *c);
+extern const struct colony_ops soa_ops;
 
 static struct colony *soa_create(const char *colony_name)
 {
-	struct colony *c = mem_alloc(sizeof *c);
-	if (!c)
-		return NULL;
-	*c = (struct colony){0};
-	c->colony_code = intern_code(&c->values, colony_name);
-	if (c->colony_code < 0) {
-		soa_destroy(c);
-		return NULL;
-	}
-	return c;
+	return colony_alloc(sizeof(struct colony), &soa_ops, colony_name);
 }
 
 static size_t id_start(const struct colony *c, size_t i)
@@ -65,11 +54,11 @@ static int reserve_id_bytes(struct colony *c, size_t extra)
 	return mem_grow((void **)&c->id_bytes, &c->id_bytes_cap, c->id_bytes_len + extra, 1);
 }
 
-static int soa_add_ant(struct colony *c, const char *worker_id, const char *role)
+static int soa_append(struct colony *c, const char *worker_id, const char *role)
 {
 	size_t len = strlen(worker_id);
-	size_t need = c->count + 1;
-	int rc, role_code = intern_code(&c->values, role);
+	size_t need = c->head.count + 1;
+	int rc, role_code = intern_code(&c->head.values, role);
 	if (role_code < 0)
 		return role_code;
 	if ((rc = reserve_id_bytes(c, len)) ||
@@ -79,42 +68,18 @@ static int soa_add_ant(struct colony *c, const char *worker_id, const char *role
 		return rc;
 	memcpy(c->id_bytes + c->id_bytes_len, worker_id, len);
 	c->id_bytes_len += len;
-	c->id_end[c->count] = (uint32_t)c->id_bytes_len;
-	c->role[c->count] = (uint8_t)role_code;
-	c->colony[c->count] = (uint8_t)c->colony_code;
-	c->count++;
+	c->id_end[c->head.count] = (uint32_t)c->id_bytes_len;
+	c->role[c->head.count] = (uint8_t)role_code;
+	c->colony[c->head.count] = (uint8_t)c->head.colony_code;
 	return 0;
 }
 
-static size_t soa_count(const struct colony *c)
-{
-	return c->count;
-}
-
-static struct ant_view view(const struct colony *c, size_t i)
+static int soa_view(const struct colony *c, size_t i, struct ant_view *v)
 {
 	size_t start = id_start(c, i);
-	return (struct ant_view){
-		.index = i,
-		.worker_id = {c->id_bytes + start, c->id_end[i] - start},
-		.role = intern_view(&c->values, c->role[i]),
-		.colony = intern_view(&c->values, c->colony[i]),
-	};
-}
-
-static int soa_get(const struct colony *c, size_t i, const char *attr, struct strv *out)
-{
-	if (i >= c->count)
-		return -ERANGE;
-	struct ant_view v = view(c, i);
-	if (strcmp(attr, ATTR_WORKER_ID) == 0)
-		*out = v.worker_id;
-	else if (strcmp(attr, ATTR_ROLE) == 0)
-		*out = v.role;
-	else if (strcmp(attr, ATTR_COLONY) == 0)
-		*out = v.colony;
-	else
-		return -ENOENT;
+	v->worker_id = (struct strv){c->id_bytes + start, c->id_end[i] - start};
+	v->role = intern_view(&c->head.values, c->role[i]);
+	v->colony = intern_view(&c->head.values, c->colony[i]);
 	return 0;
 }
 
@@ -131,39 +96,21 @@ static int set_worker_id(struct colony *c, size_t i, const char *value)
 		c->id_bytes_len - start - old_len);
 	memcpy(c->id_bytes + start, value, len);
 	c->id_bytes_len = c->id_bytes_len - old_len + len;
-	for (size_t j = i; j < c->count; j++)
+	for (size_t j = i; j < c->head.count; j++)
 		c->id_end[j] = (uint32_t)(c->id_end[j] - old_len + len);
 	return 0;
 }
 
-static int soa_set(struct colony *c, size_t i, const char *attr, const char *value)
+static int soa_set(struct colony *c, size_t i, enum attr a, const char *attr, const char *value)
 {
-	if (i >= c->count)
-		return -ERANGE;
-	uint8_t *column;
-	if (strcmp(attr, ATTR_WORKER_ID) == 0)
+	(void)attr; /* never another: a column per attribute, none for new ones */
+	if (a == ATTR_IS_WORKER_ID)
 		return set_worker_id(c, i, value);
-	else if (strcmp(attr, ATTR_ROLE) == 0)
-		column = c->role;
-	else if (strcmp(attr, ATTR_COLONY) == 0)
-		column = c->colony;
-	else
-		return -EINVAL; /* no column for it: AttributeError, as with slots */
-	int code = intern_code(&c->values, value);
+	uint8_t *column = a == ATTR_IS_ROLE ? c->role : c->colony;
+	int code = intern_code(&c->head.values, value);
 	if (code < 0)
 		return code;
 	column[i] = (uint8_t)code;
-	return 0;
-}
-
-static int soa_visit(const struct colony *c, ant_visitor fn, void *arg)
-{
-	for (size_t i = 0; i < c->count; i++) {
-		struct ant_view v = view(c, i);
-		int rc = fn(&v, arg);
-		if (rc)
-			return rc;
-	}
 	return 0;
 }
 
@@ -171,13 +118,13 @@ static int soa_visit(const struct colony *c, ant_visitor fn, void *arg)
  * id bytes into ids are structure. Every column has its own growth slack. */
 static void soa_account(const struct colony *c, struct byte_account *a)
 {
-	a->header_bytes += sizeof *c + c->count * sizeof *c->id_end;
-	a->payload_bytes += c->id_bytes_len + c->count * (sizeof *c->role + sizeof *c->colony);
+	a->header_bytes += sizeof *c + c->head.count * sizeof *c->id_end;
+	a->payload_bytes += c->id_bytes_len + c->head.count * (sizeof *c->role + sizeof *c->colony);
 	account_array_tail(a, c->id_bytes, c->id_bytes_len, c->id_bytes_cap, 1);
-	account_array_tail(a, c->id_end, c->count, c->id_end_cap, sizeof *c->id_end);
-	account_array_tail(a, c->role, c->count, c->role_cap, sizeof *c->role);
-	account_array_tail(a, c->colony, c->count, c->colony_cap, sizeof *c->colony);
-	intern_account(&c->values, a, true);
+	account_array_tail(a, c->id_end, c->head.count, c->id_end_cap, sizeof *c->id_end);
+	account_array_tail(a, c->role, c->head.count, c->role_cap, sizeof *c->role);
+	account_array_tail(a, c->colony, c->head.count, c->colony_cap, sizeof *c->colony);
+	intern_account(&c->head.values, a, true);
 }
 
 static void soa_destroy(struct colony *c)
@@ -188,8 +135,7 @@ static void soa_destroy(struct colony *c)
 	mem_free(c->id_end, c->id_end_cap * sizeof *c->id_end);
 	mem_free(c->role, c->role_cap);
 	mem_free(c->colony, c->colony_cap);
-	intern_clear(&c->values);
-	mem_free(c, sizeof *c);
+	colony_free(c, sizeof *c);
 }
 
 /* The byte model (plan.h): the colony, its shared values, and four grown
@@ -206,14 +152,12 @@ static void soa_plan(uint64_t n, const struct plan *p)
 const struct colony_ops soa_ops = {
 	.name = "soa",
 	.summary = "one column per attribute, ids packed, roles dictionary-encoded",
-	.expected_bytes_per_ant = 15,
 	.create = soa_create,
-	.add_ant = soa_add_ant,
-	.count = soa_count,
-	.get = soa_get,
-	.set = soa_set,
-	.visit = soa_visit,
+	.append = soa_append,
+	.view = soa_view,
+	.set_attr = soa_set,
 	.account = soa_account,
 	.plan = soa_plan,
 	.destroy = soa_destroy,
+	COLONY_COMMON_OPS,
 };

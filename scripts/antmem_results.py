@@ -22,7 +22,10 @@ SUMMARY_COLUMNS = [
     "peak_rss_hwm_bytes", "sampled_ns_per_ant", "bytes_per_ant_rss_purged",
     "final_purged_rss_bytes", "rss_by_faults", "rss_anchors", "rss_fault_records",
     "rss_verified_iterations", "rss_verify_differing", "rss_verify_max_diff_bytes",
-    "curve_rows", "curve_file"]
+    "bytes_per_ant_padding", "curve_rows", "curve_file"]
+# Columns added since the schema's previous version: a summary without them
+# (an older baseline, say) is still read, the cells as "not measured".
+ADDED_SINCE = ["bytes_per_ant_padding"]
 CURVE_COLUMNS = ["iteration", "rss_bytes", "requested_bytes", "usable_bytes", "allocated_bytes",
                  "active_bytes", "resident_bytes", "mapped_bytes", "metadata_bytes", "bytes_read"]
 CURVE_HEADER = ",".join(CURVE_COLUMNS)
@@ -31,8 +34,6 @@ NUMERIC = SUMMARY_COLUMNS[3:-1]
 # an empty cell there is a damaged file, not "not measured".
 REQUIRED = ["n", "ants_done", "elapsed_ns", "bytes_per_ant_rss", "baseline_rss_bytes",
             "final_rss_bytes", "curve_rows"]
-# The article's order, then the reference interpreter's; others follow by name.
-LAYOUT_ORDER = ["dict", "shared_dict", "slots", "soa", "py_dict", "py_slots"]
 ALLOCATOR_ORDER = ["jemalloc", "glibc", "mimalloc"]  # then cpython-* and others by name
 
 
@@ -106,13 +107,14 @@ def read_summary(path, results_dir=None):
     with open(path, newline="") as f:
         reader = csv.reader(f)
         header = next(reader, None)
-        if header != SUMMARY_COLUMNS:
+        previous = [c for c in SUMMARY_COLUMNS if c not in ADDED_SINCE]
+        if header != SUMMARY_COLUMNS and header != previous:
             raise InputError(f"{path}: not an antmem summary (header differs from the documented columns)")
         rows = []
         for lineno, cells in enumerate(reader, start=2):
-            if len(cells) != len(SUMMARY_COLUMNS):
-                raise InputError(f"{path}:{lineno}: expected {len(SUMMARY_COLUMNS)} fields, got {len(cells)}")
-            row = dict(zip(SUMMARY_COLUMNS, cells))
+            if len(cells) != len(header):
+                raise InputError(f"{path}:{lineno}: expected {len(header)} fields, got {len(cells)}")
+            row = {**dict.fromkeys(ADDED_SINCE, ""), **dict(zip(header, cells))}
             if row["complete"] != "1":
                 raise InputError(f"{path}:{lineno}: incomplete run (complete={row['complete']}): rerun it")
             for key in NUMERIC:
@@ -194,15 +196,44 @@ def replace_between(text, begin, end, block, path):
     return text[:start] + begin + "\n" + block + text[stop:]
 
 
-def order_key(layout, allocator):
+def registry(antmem):
+    """{layout: its one-line summary}, in the registry's order (layouts/meson.build's
+    list), from a driver's --list: the one place scripts and tests learn them."""
+    import subprocess
+    p = subprocess.run([antmem, "--list"], capture_output=True, text=True)
+    if p.returncode != 0:
+        raise InputError(f"{antmem} --list: {p.stderr.strip() or f'exit {p.returncode}'}")
+    found, inside = {}, False
+    for line in p.stdout.splitlines():
+        if line == "layouts:":
+            inside = True
+        elif not line.startswith("  "):
+            inside = False
+        elif inside:
+            name, _, summary = line.strip().partition(" ")
+            found[name] = summary.strip()
+    if not found:
+        raise InputError(f"{antmem} --list: no layouts")
+    return found
+
+
+def registry_layouts(antmem):
+    return list(registry(antmem))
+
+
+def order_key(layout, allocator, layout_index=None):
+    """Allocators in ALLOCATOR_ORDER, then by name; layouts in the registry's
+    order (the sidecar's layout_index: layouts/meson.build's list), then the
+    ones without a place there (the reference interpreter's) by name."""
     def rank(order, name):
         return (order.index(name), "") if name in order else (len(order), name)
-    return rank(ALLOCATOR_ORDER, allocator), rank(LAYOUT_ORDER, layout)
+    place = (0, layout_index, "") if layout_index is not None and layout_index >= 0 else (1, 0, layout)
+    return rank(ALLOCATOR_ORDER, allocator), place
 
 
 def load(results_dir, scenario, check_curves=True):
     """Every summary of the scenario as {"layout", "allocator", "rows", "meta"},
-    allocator by allocator, layouts in the article's order."""
+    allocator by allocator, layouts in the registry's order."""
     paths = sorted(glob.glob(os.path.join(results_dir, "summary", f"{scenario}-*.csv")))
     if not paths:
         raise InputError(f"{results_dir}/summary: no {scenario}-*.csv: run antmem first")
@@ -211,7 +242,8 @@ def load(results_dir, scenario, check_curves=True):
         rows, meta = read_summary(path, results_dir if check_curves else None)
         entries.append({"layout": rows[0]["layout"], "allocator": rows[0]["allocator"],
                         "rows": rows, "meta": meta})
-    return sorted(entries, key=lambda e: order_key(e["layout"], e["allocator"]))
+    return sorted(entries, key=lambda e: order_key(e["layout"], e["allocator"],
+                                                   e["meta"].get("layout_index")))
 
 
 def write_atomic(path, text):

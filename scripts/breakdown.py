@@ -4,7 +4,7 @@ sum to the measured RSS and none is a guess. Used by report.py (the CSV, the
 tables) and compare.py (which component moved). Standard library only.
 
 From the bottom up, per ant, from one run (the repetition with the median RSS):
-  payload, headers_pointers, table_slack, growth_slack  the layout's own sort
+  payload, headers_pointers, table_slack, padding, growth_slack  the layout's own sort
       of its requested bytes (colony_ops.account), which must sum to the
       requested bytes counted by layouts/mem.c; growth slack counts only its
       resident part here: pages of spare capacity never touched (mincore) are
@@ -30,10 +30,11 @@ untouched ones too: 31.5 B/ant at 3,000 dict ants, none at 500,000), the
 overhead is cut at RSS, resident_not_in_use is 0, and the excess is listed
 apart as allocator_not_resident.
 All figures are (final - baseline) / ants of a fresh process."""
-COMPONENTS = ["payload", "headers_pointers", "table_slack", "growth_slack", "size_class_rounding",
+COMPONENTS = ["payload", "headers_pointers", "table_slack", "padding", "growth_slack", "size_class_rounding",
               "allocator_overhead", "resident_not_in_use", "unattributed"]
 LABELS = {"payload": "payload", "headers_pointers": "headers & pointers",
-          "table_slack": "table slack", "growth_slack": "growth slack (resident)",
+          "table_slack": "table slack", "padding": "padding & inline slack",
+          "growth_slack": "growth slack (resident)",
           "size_class_rounding": "size-class rounding", "allocator_overhead": "allocator overhead",
           "resident_not_in_use": "resident, not in use", "unattributed": "allocator + unused (not separable)"}
 COLUMNS = ["layout", "allocator", "n", *COMPONENTS, "total_rss", "growth_untouched",
@@ -76,6 +77,8 @@ def breakdown(entry):
     used = in_use(r)
     account = {"payload": r["bytes_per_ant_payload"], "headers_pointers": r["bytes_per_ant_headers"],
                "table_slack": r["bytes_per_ant_table_slack"],
+               # a summary from before the padding kind: none was counted apart
+               "padding": r["bytes_per_ant_padding"] or 0.0,
                "growth_slack": r["bytes_per_ant_growth_slack"] - untouched}
     # Each component is the resident share of one level of the chain
     # requested <= usable <= in use <= RSS, counted from the bottom: every

@@ -124,8 +124,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tool", default="massif,heaptrack", help="massif, heaptrack or both (default both)")
     parser.add_argument("--build", default="build", help="build folder (default build)")
-    parser.add_argument("--layout", default="dict",
-                        help="layout(s) to check, comma-separated, or all (default dict)")
+    parser.add_argument("--layout", default="all",
+                        help="layout(s) to check, comma-separated, or all (default all)")
     parser.add_argument("--n", type=int, default=200000, help="ants (default 200000)")
     parser.add_argument("--out", default=None, help="results folder for crosscheck.json (default: none)")
     parser.add_argument("--tolerance", type=float, default=0.1, help="percent (default 0.1)")

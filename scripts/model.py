@@ -25,7 +25,7 @@ several N for every layout and allocator; a difference is a finding about the
 model or the layout, never adjusted away here.
 
 usage: model.py [--build DIR] [--n N ...]            print the predictions
-       model.py [--build DIR] --readme README.md     regenerate README's model table
+       model.py [--build DIR] --readme README.md     regenerate README's layout and model tables
 Standard library only. Exit status: 0, 1 antmem-plan failed or README unwritable,
 2 bad arguments."""
 import argparse
@@ -36,12 +36,14 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from antmem_results import InputError, replace_between, write_atomic  # noqa: E402
+from antmem_results import InputError, registry, replace_between, write_atomic  # noqa: E402
 
 KIB = 1024
 PAGE = 4096
 BEGIN = "<!-- model-table:begin (scripts/model.py writes this) -->"
 END = "<!-- model-table:end -->"
+LAYOUTS_BEGIN = "<!-- layouts-table:begin (scripts/model.py writes this, from the registry) -->"
+LAYOUTS_END = "<!-- layouts-table:end -->"
 
 
 def round_up(x, step):
@@ -142,6 +144,19 @@ def per_ant_table(build, n):
     return "\n".join(rows)
 
 
+def layouts_table(build, n):
+    """README's list of layouts: each one's file, summary and the bytes per ant
+    its plan predicts (requested; usable under jemalloc), from the registry."""
+    totals = predict(build, n)
+    rows = [f"| layout | file | what it is | requested B/ant at N = {n:,} | usable (jemalloc) |",
+            "|---|---|---|---:|---:|"]
+    for name, summary in registry(os.path.join(build, "bench", "antmem")).items():
+        t = totals[name]
+        rows.append(f"| `{name}` | `layouts/{name}.c` | {summary.replace('_', chr(92) + '_')} | {t['requested'] / n:.2f} | "
+                    f"{t['jemalloc'] / n:.2f} |")
+    return "\n".join(rows)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build", default="build", help="build folder with bench/antmem-plan (default build)")
@@ -156,8 +171,10 @@ def main():
         if args.readme:
             with open(args.readme) as f:
                 text = f.read()
-            table = per_ant_table(args.build, sizes[0])
-            write_atomic(args.readme, replace_between(text, BEGIN, END, table + "\n", args.readme))
+            text = replace_between(text, BEGIN, END, per_ant_table(args.build, sizes[0]) + "\n", args.readme)
+            text = replace_between(text, LAYOUTS_BEGIN, LAYOUTS_END, layouts_table(args.build, sizes[0]) + "\n",
+                                   args.readme)
+            write_atomic(args.readme, text)
             return 0
         print("n,layout,requested_per_ant," + ",".join(f"{a}_usable_per_ant" for a in ALLOCATORS)
               + ",glibc_slack_per_ant")

@@ -44,11 +44,11 @@ def run(driver, parts, n, reps, out):
 def read_ratios(out):
     ratios = {}
     for path in glob.glob(os.path.join(out, "summary", "colony-*.csv")):
-        rows, _ = read_summary(path)
+        rows, meta = read_summary(path)
         if rows[0]["allocator"] not in ALLOCATORS:
             continue  # the CPython reference's, in a run-all folder
         key = (rows[0]["layout"], rows[0]["allocator"])
-        ratios[key] = {"sampled_ns": statistics.median(r["sampled_ns_per_ant"] for r in rows),
+        ratios[key] = {"index": meta.get("layout_index"),"sampled_ns": statistics.median(r["sampled_ns_per_ant"] for r in rows),
                        "unsampled": [r["ns_per_ant"] for r in rows],
                        "faults": statistics.median(r["rss_fault_records"] for r in rows)}
     return ratios
@@ -83,7 +83,8 @@ def main():
              "usable_accounting_ratio,per_iteration_check_ratio,sampled_over_unsampled"]
     print(f"{'layout':12} {'allocator':9} {'ns/ant':>7} {'faults':>7} {'kernel':>7} {'usable':>7} "
           f"{'check':>7} {'total':>7}   (each a factor; total = their product; medians of {args.reps})")
-    for (layout, alloc) in sorted(by_part, key=lambda k: order_key(*k)):
+    index = {k: p["index"] for k, parts in by_part.items() for p in parts.values() if "index" in p}
+    for (layout, alloc) in sorted(by_part, key=lambda k: order_key(*k, index.get(k))):
         p = by_part[(layout, alloc)]
         if set(p) != set(PARTS):
             print(f"overhead.py: {layout}/{alloc}: not measured in every part", file=sys.stderr)

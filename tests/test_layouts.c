@@ -234,6 +234,50 @@ static void test_too_many_roles(const struct colony_ops *ops)
 	ops->destroy(c);
 }
 
+/* The contract in colony.h: ids and values of any length come back as they
+ * were stored, or the layout answers -E2BIG; never a truncated value. Lengths
+ * around the usual inline and size-class edges, and a long one. */
+static void test_any_length(const struct colony_ops *ops)
+{
+	static const size_t lengths[] = {0, 1, 7, 8, 9, 15, 16, 17, 23, 24, 31, 32, 255, 4096};
+	enum { COUNT = sizeof lengths / sizeof lengths[0] };
+	size_t base = mem_requested_bytes;
+	struct colony *c = ops->create("Tinyopolis");
+	CHECK(c != NULL, "%s create", ops->name);
+	if (!c)
+		return;
+	static char value[4097];
+	size_t added = 0;
+	for (size_t k = 0; k < COUNT; k++) {
+		memset(value, 'a' + (int)(k % 26), lengths[k]);
+		value[lengths[k]] = '\0';
+		int rc = ops->add_ant(c, value, "Worker");
+		CHECK(rc == 0 || rc == -E2BIG, "%s: an id of %zu bytes: %s", ops->name, lengths[k],
+		      colony_strerror(rc));
+		if (rc)
+			continue;
+		check_attr(ops, c, added, ATTR_WORKER_ID, value);
+		added++;
+	}
+	CHECK_EQ_U64(ops->count(c), added, "%s: every accepted id counted", ops->name);
+	for (size_t k = 0; k < COUNT && added; k++) { /* and set, over the first ant */
+		memset(value, 'A' + (int)(k % 26), lengths[k]);
+		value[lengths[k]] = '\0';
+		int rc = ops->set(c, 0, ATTR_WORKER_ID, value);
+		CHECK(rc == 0 || rc == -E2BIG, "%s: set an id of %zu bytes: %s", ops->name,
+		      lengths[k], colony_strerror(rc));
+		if (!rc)
+			check_attr(ops, c, 0, ATTR_WORKER_ID, value);
+		rc = ops->set(c, 0, ATTR_COLONY, value);
+		CHECK(rc == 0 || rc == -E2BIG, "%s: a colony name of %zu bytes", ops->name, lengths[k]);
+		if (!rc)
+			check_attr(ops, c, 0, ATTR_COLONY, value);
+	}
+	check_account(ops, c, base, "with ids of every length");
+	ops->destroy(c);
+	CHECK_EQ_U64(mem_requested_bytes, base, "%s: destroy after any length", ops->name);
+}
+
 int main(void)
 {
 	uint64_t want = expected_checksum(), mutated = 0;
@@ -243,6 +287,7 @@ int main(void)
 		test_build_and_read(ops, want);
 		test_attribute_errors(ops);
 		test_too_many_roles(ops);
+		test_any_length(ops);
 		struct colony *c = build(ops);
 		if (c) {
 			uint64_t sum = mutate(ops, c);
@@ -257,7 +302,8 @@ int main(void)
 			     ops->name);
 		ops->destroy(NULL);
 	}
-	CHECK(colony_layout_find("slots") != NULL, "registry finds slots");
-	CHECK(colony_layout_find("Slots") == NULL, "names are exact");
+	for (const struct colony_ops *const *p = colony_layouts; *p; p++)
+		CHECK(colony_layout_find((*p)->name) == *p, "registry finds %s", (*p)->name);
+	CHECK(colony_layout_find("") == NULL, "no layout without a name");
 	return check_done("test_layouts");
 }

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""End-to-end tests of scripts/: report.py and plot-all on a small committed
-fixture (tests/fixtures/results, made by antmem --n 3000 --reps 2), the
-refusal of malformed or incomplete input, and run-all's argument checks.
+"""End-to-end tests of scripts/: report.py and plot-all on a small fixture
+(tests/fixtures/results, its colony runs made afresh by the build: see
+fixture_dir), the refusal of malformed or incomplete input, and run-all's
+argument checks.
 
-usage: test_scripts.py SOURCE_ROOT"""
+usage: test_scripts.py SOURCE_ROOT BUILD_ROOT"""
+import atexit
 import csv
+import glob
 import html
 import json
 import os
@@ -20,6 +23,65 @@ from antmem_results import SUMMARY_COLUMNS, caption  # noqa: E402
 ROOT = BUILD = None
 
 
+_FIXTURE = []
+
+
+def fixture_dir():
+    """The results the script tests read: tests/fixtures/results (the dataset
+    scenarios' runs, pandas' included) with the colony runs and Google
+    Benchmark's entries made afresh by this build, so every layout in the
+    registry is in them (tests/fixtures/make-results's commands, once per test
+    run). Where the build cannot measure (a sanitizer replaced malloc), the
+    committed colony runs stand in."""
+    if _FIXTURE:
+        return _FIXTURE[0]
+    committed = os.path.join(ROOT, "tests", "fixtures", "results")
+    made = tempfile.mkdtemp(prefix="antmem-fixture-")
+    atexit.register(shutil.rmtree, made, True)
+    made = os.path.join(made, "results")
+    shutil.copytree(committed, made)
+    bench = os.path.join(BUILD, "bench")
+    try:
+        fresh = os.path.join(os.path.dirname(made), "fresh")
+        os.makedirs(fresh)
+        for driver in ("antmem", "antmem-glibc", "antmem-mimalloc"):
+            subprocess.run([os.path.join(bench, driver), "--n", "3000", "--reps", "2", "--curve-stride", "15",
+                            "--out", fresh, "-q"], check=True, capture_output=True)
+        subprocess.run([os.path.join(bench, "bench_layouts"), "--benchmark_filter=^(build|get)/[a-z_]+/1000$",
+                        "--benchmark_repetitions=2", "--benchmark_min_time=0.01",
+                        f"--benchmark_out={os.path.join(fresh, 'gbench.json')}", "--benchmark_out_format=json"],
+                       check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError):
+        _FIXTURE.append(committed)
+        return committed
+    for old in glob.glob(os.path.join(made, "summary", "colony-*")) + glob.glob(os.path.join(made, "curves", "colony-*")):
+        os.remove(old)
+    shutil.copytree(fresh, made, dirs_exist_ok=True)
+    _FIXTURE.append(made)
+    return made
+
+
+def fixture_layouts():
+    """The fixture's colony layouts in the registry's order (their sidecars'
+    layout_index): tests take their examples from here, never by name, unless
+    they check one layout's own figures."""
+    metas = []
+    for path in glob.glob(os.path.join(fixture_dir(), "summary", "colony-*-jemalloc.json")):
+        with open(path) as f:
+            meta = json.load(f)
+        layout = os.path.basename(path)[len("colony-"):-len("-jemalloc.json")]
+        metas.append((meta.get("layout_index", 99), layout))
+    return [layout for _, layout in sorted(metas)]
+
+
+def first():
+    return fixture_layouts()[0]
+
+
+def last():
+    return fixture_layouts()[-1]
+
+
 def script(name):
     return os.path.join(ROOT, "scripts", name)
 
@@ -30,7 +92,7 @@ class FixtureCopy(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
         self.res = os.path.join(self.tmp.name, "results")
-        shutil.copytree(os.path.join(ROOT, "tests", "fixtures", "results"), self.res)
+        shutil.copytree(fixture_dir(), self.res)
 
     def tearDown(self):
         self.tmp.cleanup()
@@ -50,7 +112,7 @@ class Report(FixtureCopy):
         self.assertEqual(p.returncode, 0, p.stderr)
         with open(os.path.join(self.res, "colony-bytes-per-ant.csv"), newline="") as f:
             bpa = {r["layout"]: r for r in csv.DictReader(f)}
-        self.assertEqual(list(bpa), ["dict", "shared_dict", "slots", "soa"], "the article's order")
+        self.assertEqual(list(bpa), fixture_layouts(), "the registry's order")
         for layout, row in bpa.items():
             rows = self.summary_rows(layout)
             rss = sorted(float(r["bytes_per_ant_rss"]) for r in rows)
@@ -59,10 +121,11 @@ class Report(FixtureCopy):
             self.assertAlmostEqual(float(row["rss_max"]), rss[-1], places=3)
         with open(os.path.join(self.res, "REPORT.md")) as f:
             text = f.read()
-        dict_alloc = float(self.summary_rows("dict")[0]["bytes_per_ant_allocated"])
-        self.assertIn(f"| dict | ", text)
+        first = fixture_layouts()[0]
+        dict_alloc = float(self.summary_rows(first)[0]["bytes_per_ant_allocated"])
+        self.assertIn(f"| {first} | ", text)
         self.assertIn(f"{dict_alloc:.2f}", text)
-        self.assertIn("| slots | glibc", text)
+        self.assertIn(f"| {fixture_layouts()[-1]} | glibc", text)
         self.assertIn("N = 3,000 ants, 2 repetition(s)", text)
         self.assertIn("colony-rss.svg", text)
 
@@ -99,7 +162,7 @@ class Report(FixtureCopy):
 
     def test_carried_figures_keep_their_own_commit(self):
         # what run-all -P/-G leave: files from an earlier run beside the new ones
-        path = os.path.join(self.res, "summary", "colony-soa-glibc.json")
+        path = os.path.join(self.res, "summary", f"colony-{last()}-glibc.json")
         with open(path) as f:
             meta = json.load(f)
         meta.update(git_commit="0123456789ab", date_utc="2026-01-02T03:04:05Z")
@@ -114,8 +177,8 @@ class Report(FixtureCopy):
         self.assertEqual(self.report().returncode, 0)
         with open(os.path.join(self.res, "REPORT.md")) as f:
             text = f.read()
-        self.assertIn("| soa † | glibc", text)
-        self.assertIn("† carried forward from an earlier run, not re-run here: soa/glibc: commit "
+        self.assertIn(f"| {last()} † | glibc", text)
+        self.assertIn(f"† carried forward from an earlier run, not re-run here: {last()}/glibc: commit "
                       "`0123456789ab`, 2026-01-02T03:04:05Z.", text)
         self.assertIn("Made at commit `fedcba987654`", text)
         self.assertIn("carried forward from an earlier run (`scripts/run-all -G`)", text)
@@ -134,8 +197,8 @@ class Report(FixtureCopy):
         self.assertTrue(text.startswith("intro\n") and text.endswith("<!-- breakdown-table:end -->\noutro\n"))
         self.assertIn("<!-- results-table:end -->\nmiddle\n", text)
         self.assertNotIn("\nold\n", text)
-        self.assertIn("| soa | ", text)
-        self.assertIn("| soa | mimalloc | 6.63 |", text, "the breakdown table")
+        self.assertIn(f"| {last()} | ", text)
+        self.assertIn("| soa | mimalloc | 6.63 |", text, "the breakdown table (soa's own payload)")
 
     def test_readme_without_markers_writes_nothing(self):
         """Everything is made before anything is written: a README without
@@ -159,7 +222,7 @@ class Report(FixtureCopy):
 
     def test_crosscheck_section(self):
         record = {"tolerance_percent": 0.1, "checks": [
-            {"tool": "heaptrack", "command": "heaptrack build/bench/antmem-glibc --no-fork", "layout": "soa",
+            {"tool": "heaptrack", "command": "heaptrack build/bench/antmem-glibc --no-fork", "layout": "any",
              "n": 50000, "tool_peak_bytes": 917890, "tool_process_peak_bytes": 995162,
              "suite_peak_requested_bytes": 917890, "difference_percent": 0.0,
              "outside_layouts": [{"bytes": 72704, "stack_tail": "call_init;0x7f51512a57b9"}]}]}
@@ -170,7 +233,7 @@ class Report(FixtureCopy):
         self.assertEqual(p.returncode, 0, p.stderr)
         with open(os.path.join(self.res, "REPORT.md")) as f:
             text = f.read()
-        self.assertIn("| heaptrack | soa | 50,000 | 917,890 | 917,890 | **+0.0000 %** | 995,162 | "
+        self.assertIn("| heaptrack | any | 50,000 | 917,890 | 917,890 | **+0.0000 %** | 995,162 | "
                       "72,704 B from `0x7f51512a57b9` |", text)
         del record["checks"][0]["tool_peak_bytes"]
         with open(path, "w") as f:
@@ -184,10 +247,10 @@ class Report(FixtureCopy):
     def test_breakdown_sums_to_rss_and_none_negative(self):
         p = self.report()
         self.assertEqual(p.returncode, 0, p.stderr)
-        parts = ["payload", "headers_pointers", "table_slack", "growth_slack", "size_class_rounding",
-                 "allocator_overhead", "resident_not_in_use", "unattributed"]
+        parts = ["payload", "headers_pointers", "table_slack", "padding", "growth_slack",
+                 "size_class_rounding", "allocator_overhead", "resident_not_in_use", "unattributed"]
         rows = self.breakdown_rows()
-        self.assertEqual(len(rows), 12, "4 layouts x 3 allocators")
+        self.assertEqual(len(rows), 3 * len(fixture_layouts()), "every layout x 3 allocators")
         for r in rows:
             where = f"{r['layout']}/{r['allocator']}"
             values = [float(r[c]) for c in parts if r[c] != ""]
@@ -196,8 +259,8 @@ class Report(FixtureCopy):
             # the run it came from: the layout's kinds add up to its requested bytes
             run = next(x for x in self.summary_rows(r["layout"], r["allocator"])
                        if x["repetition"] == r["repetition"])
-            kinds = sum(float(run[f"bytes_per_ant_{k}"]) for k in
-                        ("payload", "headers", "table_slack", "growth_slack"))
+            kinds = sum(float(run.get(f"bytes_per_ant_{k}") or 0) for k in  # no padding: an older fixture
+                        ("payload", "headers", "table_slack", "padding", "growth_slack"))
             self.assertAlmostEqual(kinds, float(run["bytes_per_ant_requested"]), delta=0.005, msg=where)
             self.assertAlmostEqual(float(r["total_rss"]), float(run["bytes_per_ant_rss"]), places=3)
             measured = r["allocator"] != "mimalloc"
@@ -216,19 +279,22 @@ class Report(FixtureCopy):
         self.rewrite_summary(layout, edit)
 
     def test_breakdown_refuses_an_account_that_does_not_add_up(self):
-        self.set_column("soa", "bytes_per_ant_payload", lambda r: float(r["bytes_per_ant_payload"]) + 1)
-        self.refused("soa/jemalloc: the layout accounts for")
+        last = fixture_layouts()[-1]
+        self.set_column(last, "bytes_per_ant_payload", lambda r: float(r["bytes_per_ant_payload"]) + 1)
+        self.refused(f"{last}/jemalloc: the layout accounts for")
 
     def test_breakdown_refuses_a_negative_component(self):
-        self.set_column("slots", "bytes_per_ant_usable", lambda r: float(r["bytes_per_ant_requested"]) - 2)
-        self.refused("slots/jemalloc: size_class_rounding is negative")
+        first = fixture_layouts()[0]
+        self.set_column(first, "bytes_per_ant_usable", lambda r: float(r["bytes_per_ant_requested"]) - 2)
+        self.refused(f"{first}/jemalloc: size_class_rounding is negative")
 
     def test_breakdown_bounds_what_rss_after_the_purge_leaves_unexplained(self):
         # The components sum to RSS by construction; this is the check that can
         # fail: 1000 B/ant more resident after the purge that the allocator does not
         # have in use is above 0.5 % of RSS + 64 pages at 3,000 ants.
-        self.set_column("slots", "bytes_per_ant_rss_purged", lambda r: float(r["bytes_per_ant_rss"]) + 1000)
-        self.refused("slots/jemalloc: ")
+        first = fixture_layouts()[0]
+        self.set_column(first, "bytes_per_ant_rss_purged", lambda r: float(r["bytes_per_ant_rss"]) + 1000)
+        self.refused(f"{first}/jemalloc: ")
         p = self.report()
         self.assertIn("resident after the purge and not in use by the allocator, above the bound", p.stderr)
 
@@ -253,15 +319,15 @@ class Report(FixtureCopy):
             cells = lines[1].split(",")
             cells[5] = "0"
             return [lines[0], ",".join(cells)] + lines[2:]
-        path = self.rewrite_summary("slots", mark)
+        path = self.rewrite_summary(first(), mark)
         self.refused(f"{path}:2: incomplete run")
 
     def test_refuses_wrong_header(self):
-        path = self.rewrite_summary("soa", lambda l: [l[0].replace("rss", "rsz")] + l[1:])
+        path = self.rewrite_summary(last(), lambda l: [l[0].replace("rss", "rsz")] + l[1:])
         self.refused(f"{path}: not an antmem summary")
 
     def test_refuses_short_row_and_non_numbers(self):
-        path = self.rewrite_summary("dict", lambda l: l + ["colony,dict,jemalloc,3"])
+        path = self.rewrite_summary(first(), lambda l: l + [f"colony,{first()},jemalloc,3"])
         self.refused(f"{path}:4: expected {len(SUMMARY_COLUMNS)} fields, got 4")
 
     def test_refuses_non_number(self):
@@ -269,7 +335,7 @@ class Report(FixtureCopy):
             cells = lines[1].split(",")
             cells[SUMMARY_COLUMNS.index("bytes_per_ant_rss")] = "lots"
             return [lines[0], ",".join(cells)] + lines[2:]
-        path = self.rewrite_summary("soa", bad)
+        path = self.rewrite_summary(last(), bad)
         self.refused(f"{path}:2: bytes_per_ant_rss: 'lots' is not a number")
 
     def test_allocators_csv(self):
@@ -277,15 +343,15 @@ class Report(FixtureCopy):
         with open(os.path.join(self.res, "colony-allocators.csv"), newline="") as f:
             rows = {r["layout"]: r for r in csv.DictReader(f)}
         for allocator in ("jemalloc", "glibc", "mimalloc"):
-            usable = float(self.summary_rows("slots", allocator)[0]["bytes_per_ant_usable"])
-            self.assertAlmostEqual(float(rows["slots"][f"{allocator}_usable"]), usable, places=3)
+            usable = float(self.summary_rows(last(), allocator)[0]["bytes_per_ant_usable"])
+            self.assertAlmostEqual(float(rows[last()][f"{allocator}_usable"]), usable, places=3)
 
     def test_refuses_missing_curve(self):
-        os.unlink(os.path.join(self.res, "curves", "colony-soa-jemalloc-r2.csv"))
-        self.refused("colony-soa-jemalloc-r2.csv: No such file")
+        os.unlink(os.path.join(self.res, "curves", f"colony-{last()}-jemalloc-r2.csv"))
+        self.refused(f"colony-{last()}-jemalloc-r2.csv: No such file")
 
     def test_refuses_malformed_curve(self):
-        path = os.path.join(self.res, "curves", "colony-dict-glibc-r1.csv")
+        path = os.path.join(self.res, "curves", f"colony-{first()}-glibc-r1.csv")
         with open(path, "w") as f:
             f.write("iteration,rss\n0,1\n")
         self.refused(f"{path}: not an antmem curve")
@@ -301,13 +367,13 @@ class Report(FixtureCopy):
         self.assertEqual(p.returncode, 0, p.stderr)
         for base in ("colony-rss", "colony-allocated", "colony-bytes-per-ant", "colony-allocators",
                      "colony-breakdown",
-                     "colony-heap-vs-rss-dict", "colony-heap-vs-rss-soa"):
+                     f"colony-heap-vs-rss-{first()}", f"colony-heap-vs-rss-{last()}"):
             with open(os.path.join(self.res, base + ".png"), "rb") as f:
                 self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
             with open(os.path.join(self.res, base + ".svg")) as f:
                 svg = f.read()
             self.assertIn("<svg", svg)
-            self.assertIn("soa" if base.endswith("soa") else "dict", svg)
+            self.assertIn(last() if base.endswith(last()) else first(), svg)
             self.assertNotIn("<title>Gnuplot</title>", svg, base)
             self.assertIn("<title>" + html.escape(caption(base)) + "</title>", svg, base)
         with open(os.path.join(self.res, "REPORT.md")) as f:
@@ -345,8 +411,8 @@ class Report(FixtureCopy):
         self.assertEqual(p.stdout.strip(), '"a (hidden under b: same values)" "b" "c"')
 
     def test_charts_show_the_median_repetition(self):
-        path = os.path.join(self.res, "summary", "colony-slots-jemalloc.csv")
-        rows = self.summary_rows("slots")
+        path = os.path.join(self.res, "summary", f"colony-{last()}-jemalloc.csv")
+        rows = self.summary_rows(last())
         median = sorted(rows, key=lambda r: (float(r["bytes_per_ant_rss"]), int(r["repetition"])))[(len(rows) - 1) // 2]
         p = self.chart_inputs("median-curve", path)
         self.assertEqual(p.returncode, 0, p.stderr)
@@ -432,7 +498,7 @@ class Compare(unittest.TestCase):
 
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
-        self.base = os.path.join(ROOT, "tests", "fixtures", "results")
+        self.base = fixture_dir()
         self.new = os.path.join(self.tmp.name, "new")
         shutil.copytree(self.base, self.new)
 
@@ -443,9 +509,9 @@ class Compare(unittest.TestCase):
         return subprocess.run([sys.executable, script("compare.py"), "--no-time", *extra,
                                self.base, self.new], capture_output=True, text=True)
 
-    def edit_summary(self, layout, edit):
-        """Rewrite the new run's jemalloc summary of layout, edit(row) on each row."""
-        path = os.path.join(self.new, "summary", f"colony-{layout}-jemalloc.csv")
+    def edit_summary(self, layout, edit, folder=None):
+        """Rewrite the new run's (or folder's) jemalloc summary of layout, edit(row) on each row."""
+        path = os.path.join(folder or self.new, "summary", f"colony-{layout}-jemalloc.csv")
         with open(path, newline="") as f:
             rows = list(csv.DictReader(f))
             fields = list(rows[0])
@@ -466,25 +532,34 @@ class Compare(unittest.TestCase):
         self.assertNotIn("changed", p.stdout)
 
     def test_allocated_regression_past_threshold(self):
-        self.scale_summary("slots", "bytes_per_ant_allocated", 1.03)
+        self.scale_summary(last(), "bytes_per_ant_allocated", 1.03)
         p = self.compare()
         self.assertEqual(p.returncode, 1, p.stdout)
-        self.assertRegex(p.stdout, r"REGRESSION colony/slots/jemalloc n=3000 bytes_per_ant_allocated: .* \(\+3\.00 %")
+        self.assertRegex(p.stdout, rf"REGRESSION colony/{last()}/jemalloc n=3000 bytes_per_ant_allocated: .* \(\+3\.00 %")
 
     def test_deterministic_figures_have_no_tolerance(self):
-        self.scale_summary("dict", "bytes_per_ant_requested", 1.0001)
+        self.scale_summary(first(), "bytes_per_ant_requested", 1.0001)
         p = self.compare()
         self.assertEqual(p.returncode, 1, p.stdout)
-        self.assertIn("REGRESSION colony/dict/jemalloc n=3000 bytes_per_ant_requested", p.stdout)
+        self.assertIn(f"REGRESSION colony/{first()}/jemalloc n=3000 bytes_per_ant_requested", p.stdout)
         self.assertIn("tolerance 0.000 B/ant: 0 %: deterministic", p.stdout)
         self.assertEqual(self.compare("--tolerance", "0.5").returncode, 0, "unless one is given")
-        self.scale_summary("dict", "bytes_per_ant_requested", 0.99)
+        self.scale_summary(first(), "bytes_per_ant_requested", 0.99)
         p = self.compare()
         self.assertEqual(p.returncode, 0, p.stdout)
-        self.assertIn("changed    colony/dict/jemalloc n=3000 bytes_per_ant_requested", p.stdout)
+        self.assertIn(f"changed    colony/{first()}/jemalloc n=3000 bytes_per_ant_requested", p.stdout)
 
     def test_rss_tolerance_is_page_granular_or_a_percentage(self):
-        self.scale_summary("soa", "bytes_per_ant_rss", 1.04)  # +1.3 B/ant: under 2 pages / 3000 ants
+        # Both runs with one RSS in every repetition: no measured range, so
+        # +1.3 B/ant is judged by the 2 pages over 3000 ants (2.731 B/ant) alone.
+        base = os.path.join(self.tmp.name, "base")
+        shutil.copytree(self.base, base)
+        self.base = base
+        layout = last()
+        def one_rss(r):
+            r["bytes_per_ant_rss"] = "40.000"
+        self.edit_summary(layout, one_rss, base)
+        self.edit_summary(layout, lambda r: r.update(bytes_per_ant_rss="41.300"))
         p = self.compare()
         self.assertEqual(p.returncode, 0, p.stdout)
         self.assertIn("tolerance 2.731 B/ant: repetition range 0.000 B/ant (the larger of the two runs' "
@@ -504,12 +579,12 @@ class Compare(unittest.TestCase):
             def edit(r):
                 r["bytes_per_ant_rss"] = f"{float(r['bytes_per_ant_rss']) + pages_by_rep[r['repetition']] * page:.3f}"
             return edit
-        self.edit_summary("soa", raise_rss({"1": 0, "2": 10}))
+        self.edit_summary(last(), raise_rss({"1": 0, "2": 10}))
         p = self.compare()
         self.assertEqual(p.returncode, 0, p.stdout)
-        self.assertRegex(p.stdout, r"changed +colony/soa/jemalloc n=3000 bytes_per_ant_rss: .*tolerance "
+        self.assertRegex(p.stdout, rf"changed +colony/{last()}/jemalloc n=3000 bytes_per_ant_rss: .*tolerance "
                                    r"\d+\.\d+ B/ant: repetition range")
-        self.edit_summary("soa", raise_rss({"1": 10, "2": 0}))  # now +10 pages in both
+        self.edit_summary(last(), raise_rss({"1": 10, "2": 0}))  # now +10 pages in both
         p = self.compare()
         self.assertEqual(p.returncode, 1, p.stdout)
 
@@ -519,19 +594,19 @@ class Compare(unittest.TestCase):
         def eight_more(r):
             for c in ("table_slack", "requested", "usable", "allocated", "active", "rss"):
                 r[f"bytes_per_ant_{c}"] = f"{float(r[f'bytes_per_ant_{c}']) + 8:.3f}"
-        self.edit_summary("dict", eight_more)
+        self.edit_summary(first(), eight_more)
         p = self.compare()
         self.assertEqual(p.returncode, 1, p.stdout)
-        self.assertIn("REGRESSION colony/dict/jemalloc n=3000 bytes_per_ant_usable", p.stdout)
+        self.assertIn(f"REGRESSION colony/{first()}/jemalloc n=3000 bytes_per_ant_usable", p.stdout)
         self.assertIn("moved: table_slack +8.000\n", p.stdout)
 
     def test_missing_layout_or_benchmark_fails_the_gate(self):
         """A summary or a Google Benchmark file missing from the new run is a
         regression, named; a figure only the new run has is listed."""
-        os.remove(os.path.join(self.new, "summary", "colony-slots-glibc.csv"))
+        os.remove(os.path.join(self.new, "summary", f"colony-{last()}-glibc.csv"))
         p = self.compare()
         self.assertEqual(p.returncode, 1, p.stdout)
-        self.assertIn("REGRESSION colony/slots/glibc n=3000 bytes_per_ant_requested: missing from the new run",
+        self.assertIn(f"REGRESSION colony/{last()}/glibc n=3000 bytes_per_ant_requested: missing from the new run",
                       p.stdout)
         os.remove(os.path.join(self.new, "gbench.json"))
         p = self.compare()
@@ -550,14 +625,14 @@ class Compare(unittest.TestCase):
                  ("bytes_per_ant_rss", "", "bytes_per_ant_rss: empty, but every run measures it")]
         for column, value, words in cases:
             with self.subTest(column=column, value=value):
-                self.edit_summary("soa", lambda r: r.update({column: value}))
+                self.edit_summary(last(), lambda r: r.update({column: value}))
                 p = self.compare()
                 self.assertEqual(p.returncode, 2, p.stdout)
                 self.assertIn(words, p.stderr)
                 self.assertEqual(p.stderr.count("\n"), 1, p.stderr)
                 shutil.rmtree(self.new)
                 shutil.copytree(self.base, self.new)
-        path = os.path.join(self.new, "summary", "colony-soa-jemalloc.csv")
+        path = os.path.join(self.new, "summary", f"colony-{last()}-jemalloc.csv")
         with open(path) as f:
             text = f.read()
         with open(path, "w") as f:
@@ -570,7 +645,7 @@ class Compare(unittest.TestCase):
         self.assertIn("'nan' is not a finite, non-negative number", p.stderr)
 
     def test_improvement_is_not_a_regression(self):
-        self.scale_summary("dict", "bytes_per_ant_allocated", 0.5)
+        self.scale_summary(first(), "bytes_per_ant_allocated", 0.5)
         p = self.compare()
         self.assertEqual(p.returncode, 0)
         self.assertIn("-50.00 %", p.stdout)
@@ -580,13 +655,13 @@ class Compare(unittest.TestCase):
         with open(path) as f:
             doc = json.load(f)
         for b in doc["benchmarks"]:
-            if b["run_name"] == "build/soa/1000" and "allocator_bytes_per_ant" in b:
+            if b["run_name"] == f"build/{last()}/1000" and "allocator_bytes_per_ant" in b:
                 b["allocator_bytes_per_ant"] *= 1.10
         with open(path, "w") as f:
             json.dump(doc, f)
         p = self.compare()
         self.assertEqual(p.returncode, 1, p.stdout)
-        self.assertIn("REGRESSION build/soa/1000 allocator_bytes_per_ant", p.stdout)
+        self.assertIn(f"REGRESSION build/{last()}/1000 allocator_bytes_per_ant", p.stdout)
 
     @unittest.skipUnless(os.path.exists("/usr/share/benchmark/compare.py"), "libbenchmark-tools absent")
     def test_time_through_google_benchmark_compare(self):
@@ -594,7 +669,7 @@ class Compare(unittest.TestCase):
                            capture_output=True, text=True)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         self.assertIn("Google Benchmark's compare.py", p.stdout)
-        self.assertIn("build/soa/1000", p.stdout.split("compare.py")[-1])
+        self.assertIn(f"build/{last()}/1000", p.stdout.split("compare.py")[-1])
 
     def test_bad_input(self):
         p = subprocess.run([sys.executable, script("compare.py"), self.base, "/nonexistent"],

@@ -12,9 +12,9 @@ W = 1100
 H = 820
 load dir."style.gp"
 first = 4   # payload
-last = 11   # unattributed
-total = 12  # total_rss
-names = "payload headers_&_pointers table_slack growth_slack_(resident) size-class_rounding allocator_overhead resident,_not_in_use_(timing_of_the_run) allocator_+_unused_(not_separable)"
+last = 12   # unattributed
+total = 13  # total_rss
+names = "payload headers_&_pointers table_slack padding_&_inline_slack growth_slack_(resident) size-class_rounding allocator_overhead resident,_not_in_use_(timing_of_the_run) allocator_+_unused_(not_separable)"
 # components, not layouts: Tol's light palette (style.gp), in the stack's order
 colors = tol_light
 rows(l) = sprintf("< awk -F, '$1 == \"%s\"' '%s'", l, data)
