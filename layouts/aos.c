@@ -185,12 +185,5 @@ static void aos_plan(uint64_t n, const struct plan *p)
 const struct colony_ops aos_ops = {
 	.name = "aos",
 	.summary = "one array of fixed records, ids inline when short (small-string optimisation)",
-	.create = aos_create,
-	.append = aos_append,
-	.view = aos_view,
-	.set_attr = aos_set,
-	.account = aos_account,
-	.plan = aos_plan,
-	.destroy = aos_destroy,
-	COLONY_COMMON_OPS,
+	COLONY_LAYOUT_OPS(aos),
 };

@@ -136,6 +136,12 @@ int colony_visit(const struct colony *c, ant_visitor fn, void *arg);
 #define COLONY_COMMON_OPS                                                              \
 	.add_ant = colony_add_ant, .count = colony_count, .get = colony_get,           \
 	.set = colony_set, .visit = colony_visit
+/* A layout's ops from its functions named <prefix>_create, _append, _view,
+ * _set, _account, _plan and _destroy, and the common layer's. */
+#define COLONY_LAYOUT_OPS(prefix)                                                      \
+	.create = prefix##_create, .append = prefix##_append, .view = prefix##_view,   \
+	.set_attr = prefix##_set, .account = prefix##_account, .plan = prefix##_plan,  \
+	.destroy = prefix##_destroy, COLONY_COMMON_OPS
 
 /* The registry (registry.c, generated from the list in layouts/meson.build):
  * every layout, in that order, NULL-terminated. */

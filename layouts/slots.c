@@ -134,12 +134,5 @@ static void slots_plan(uint64_t n, const struct plan *p)
 const struct colony_ops slots_ops = {
 	.name = "slots",
 	.summary = "one fixed struct per ant (Python's __slots__)",
-	.create = slots_create,
-	.append = slots_append,
-	.view = slots_view,
-	.set_attr = slots_set,
-	.account = slots_account,
-	.plan = slots_plan,
-	.destroy = slots_destroy,
-	COLONY_COMMON_OPS,
+	COLONY_LAYOUT_OPS(slots),
 };

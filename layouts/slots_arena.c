@@ -233,12 +233,5 @@ static void arena_plan(uint64_t n, const struct plan *p)
 const struct colony_ops slots_arena_ops = {
 	.name = "slots_arena",
 	.summary = "slots' struct and ids carved from 1 MiB bump arenas: no malloc per ant",
-	.create = arena_create,
-	.append = arena_append,
-	.view = arena_view,
-	.set_attr = arena_set,
-	.account = arena_account,
-	.plan = arena_plan,
-	.destroy = arena_destroy,
-	COLONY_COMMON_OPS,
+	COLONY_LAYOUT_OPS(arena),
 };

@@ -152,12 +152,5 @@ static void soa_plan(uint64_t n, const struct plan *p)
 const struct colony_ops soa_ops = {
 	.name = "soa",
 	.summary = "one column per attribute, ids packed, roles dictionary-encoded",
-	.create = soa_create,
-	.append = soa_append,
-	.view = soa_view,
-	.set_attr = soa_set,
-	.account = soa_account,
-	.plan = soa_plan,
-	.destroy = soa_destroy,
-	COLONY_COMMON_OPS,
+	COLONY_LAYOUT_OPS(soa),
 };

@@ -58,16 +58,17 @@ def lazy_section(results, data_rows):
         read = last["bytes_read"] - base["bytes_read"]
         t = median(rows, "elapsed_ns")
         # one dataset's bytes per row: what the first load added, over the file's rows
-        by_it = {p["iteration"]: p for p in c}
+        def at(i):  # the curve keeps change points only: its value at i is the last row up to i
+            return max((p for p in c if p["iteration"] <= i), key=lambda p: p["iteration"])
         _, prev, load = first_access(c)
         # the loading processor also copied its path (the step between two processors
         # that do not load): take that out
         kinds = ("requested_bytes", "usable_bytes", "rss_bytes")
-        no_load_step = 2 in by_it and by_it[2]["bytes_read"] == base["bytes_read"]
+        no_load_step = c[-1]["iteration"] >= 2 and at(2)["bytes_read"] == base["bytes_read"]
         per_row = {}
         for k in kinds:
             step = delta(load, prev, k)
-            path_step = delta(by_it[2], by_it[1], k) if no_load_step and k != "rss_bytes" else 0
+            path_step = delta(at(2), at(1), k) if no_load_step and k != "rss_bytes" else 0
             per_row[k] = None if step is None else (step - path_step) / data_rows
         lines.append(",".join([r0["layout"], r0["allocator"], str(int(r0["n"])), cell(req),
                                cell(delta(last, base, "usable_bytes") and last["usable_bytes"]),
@@ -79,7 +80,7 @@ def lazy_section(results, data_rows):
         first = load["iteration"]
         if r0["layout"] == "lazy-rows":
             # one processor before any access, then the first access: deltas read off the curve
-            before = by_it[2]["requested_bytes"] - by_it[1]["requested_bytes"] if 2 in by_it else None
+            before = (at(2)["requested_bytes"] - at(1)["requested_bytes"]) if c[-1]["iteration"] >= 2 else None
             access = load["requested_bytes"] - prev["requested_bytes"]
             single = (f"One `DataProcessor` allocates **{before} bytes** of its own before its first access (a copy of its "
                       f"path: its loader struct sits in an array made up front); its first access adds **{access:,} bytes** (the dataset, "
