@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "alloc_stats.h"
+#include "build_info.h"
+#include "version_vcs.h"
 #include "child.h"
 #include "dataset/mnist.h"
 #include "options.h"
@@ -251,6 +253,11 @@ int main(int argc, char **argv)
 	}
 	if (o.list) {
 		list();
+		return EXIT_OK;
+	}
+	if (o.version) {
+		printf("antmem %s (%s; %s; %s)\n", ANTMEM_GIT_COMMIT, alloc_name(), ANTMEM_COMPILER,
+		       ANTMEM_BUILD_FLAGS);
 		return EXIT_OK;
 	}
 	if (check_memory(&o, err, sizeof err)) {

@@ -86,6 +86,19 @@ static int add_variant(struct options *o, const char *name)
 	return 0;
 }
 
+/* The options that take a value (the others are matched before). */
+static bool takes_value(const char *name)
+{
+	static const char *const valued[] = {"--child-run", "--sampler", "--scenario", "--layout",
+					     "--n", "--reps", "--curve-stride", "--mem-limit",
+					     "--data", "--fraction", "--chunk-rows", "--out",
+					     "--colony"};
+	for (size_t i = 0; i < sizeof valued / sizeof *valued; i++)
+		if (strcmp(name, valued[i]) == 0)
+			return true;
+	return false;
+}
+
 /* "A,B" (layout or variant names) or "all", against the chosen scenario's variants. */
 static int parse_layouts(struct options *o, const char *text, char *err, size_t err_size)
 {
@@ -148,6 +161,10 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			o->list = true;
 			continue;
 		}
+		if (strcmp(arg, "--version") == 0 || strcmp(arg, "-V") == 0) {
+			o->version = true;
+			continue;
+		}
 		if (strcmp(arg, "--no-fork") == 0) {
 			o->no_fork = true;
 			continue;
@@ -160,10 +177,19 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			o->quiet = true;
 			continue;
 		}
+		/* the short forms the scripts share: -n, -r, -o */
+		static const char *const shorts[][2] = {{"-n", "--n"}, {"-r", "--reps"}, {"-o", "--out"}};
+		for (size_t k = 0; k < sizeof shorts / sizeof *shorts; k++)
+			if (strcmp(arg, shorts[k][0]) == 0) {
+				arg = shorts[k][1];
+				name_len = strlen(arg);
+			}
 		if (strncmp(arg, "--", 2) != 0 || name_len >= sizeof name)
-			return fail(err, err_size, "unexpected argument '%.60s'", arg);
+			return fail(err, err_size, "unexpected argument '%.60s' (see --help)", arg);
 		memcpy(name, arg, name_len);
 		name[name_len] = '\0';
+		if (!takes_value(name))
+			return fail(err, err_size, "unknown option '%.60s' (see --help)", name);
 		if (arg[name_len] == '=')
 			value = arg + name_len + 1;
 		else if (i + 1 < argc)
@@ -267,6 +293,8 @@ void options_usage(FILE *out)
 		"                      only: no per-iteration reads, no usable sizes; the curve\n"
 		"                      has its first and last rows) or kernel+usable\n"
 		"  --list              list layouts and scenarios, then exit\n"
+		"  --version, -V       the commit and build this driver was made from, then exit\n"
+		"  -n N, -r R, -o DIR  short for --n, --reps, --out (as scripts/run-all)\n"
 		"  -q, --quiet         no progress lines on stderr\n"
 		"  -h, --help          this text\n"
 		"\n"

@@ -33,7 +33,7 @@ struct options {
 	uint64_t chunk_rows;       /* --chunk-rows: chunked's rows per chunk */
 	const char *out_dir;
 	const char *colony_name;
-	bool help, list, quiet;
+	bool help, list, quiet, version;
 	bool no_fork; /* run in this process: for valgrind and heaptrack */
 	bool verify_rss; /* --verify-rss: statm beside the tracker every iteration */
 	/* --sampler: which parts of sampling the sampled run pays, to measure

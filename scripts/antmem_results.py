@@ -6,6 +6,7 @@ import glob
 import json
 import math
 import os
+import re
 import statistics
 
 SUMMARY_COLUMNS = [
@@ -39,6 +40,26 @@ ALLOCATOR_ORDER = ["jemalloc", "glibc", "mimalloc"]  # then cpython-* and others
 
 class InputError(Exception):
     pass
+
+
+def tool_version():
+    """The commit the scripts are at (git describe), for every tool's --version."""
+    import subprocess
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    p = subprocess.run(["git", "-C", root, "describe", "--always", "--dirty", "--abbrev=12"],
+                       capture_output=True, text=True)
+    return p.stdout.strip() or "unknown"
+
+
+def tool_parser(doc):
+    """The argument parser every antmem script uses: its docstring as the help
+    (its own "usage:" lines left to argparse's, so help shows one), --help
+    (exit 0) and -V/--version (the commit), unknown options named."""
+    import argparse
+    text = re.sub(r"(?ms)^usage:.*?(?=^\S*$|\Z)", "", doc).strip() + "\n"
+    parser = argparse.ArgumentParser(description=text, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {tool_version()}")
+    return parser
 
 
 CAPTIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "plot", "captions.txt")

@@ -15,7 +15,7 @@ import json
 import os
 import sys
 
-from antmem_results import (InputError, figure, first_access, median_of, read_curve, read_summary, replace_between,
+from antmem_results import (tool_parser, InputError, figure, first_access, median_of, read_curve, read_summary, replace_between,
                             write_atomic)
 
 BEGIN = "<!-- claims-table:begin (scripts/claims.py writes this) -->"
@@ -269,7 +269,7 @@ def resolution(results):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = tool_parser(__doc__)
     parser.add_argument("results", nargs="?", default="results")
     parser.add_argument("--readme", default=None, help="README.md whose claims table to update")
     parser.add_argument("--python-skipped", action="store_true",

@@ -37,7 +37,7 @@ import subprocess
 import sys
 
 import breakdown
-from antmem_results import InputError, load, read_gbench_entries
+from antmem_results import tool_parser, InputError, load, read_gbench_entries
 
 GB_COMPARE = "/usr/share/benchmark/compare.py"
 # Debian's interpreter: the one whose python3-scipy (which compare.py imports) is installed.
@@ -171,7 +171,7 @@ def percentage(text):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = tool_parser(__doc__)
     parser.add_argument("baseline")
     parser.add_argument("new")
     parser.add_argument("-t", "--tolerance", type=percentage, default=0.0,

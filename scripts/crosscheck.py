@@ -32,7 +32,7 @@ import subprocess
 import sys
 import tempfile
 
-from antmem_results import write_atomic
+from antmem_results import tool_parser, write_atomic
 
 # Frames of layouts/mem.c: every allocation a layout makes passes through one.
 LAYOUT_FRAMES = {"mem_alloc", "mem_realloc", "mem_strdup", "mem_grow"}
@@ -121,7 +121,7 @@ def check(tool, driver, layout, n):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = tool_parser(__doc__)
     parser.add_argument("--tool", default="massif,heaptrack", help="massif, heaptrack or both (default both)")
     parser.add_argument("--build", default="build", help="build folder (default build)")
     parser.add_argument("--layout", default="all",

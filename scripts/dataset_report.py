@@ -13,7 +13,7 @@ import json
 import os
 import sys
 
-from antmem_results import InputError, figure, first_access, read_curve, read_summary, write_atomic
+from antmem_results import tool_parser, InputError, figure, first_access, read_curve, read_summary, write_atomic
 from antmem_results import median_of as median
 
 
@@ -168,7 +168,7 @@ def provenance_line(results):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = tool_parser(__doc__)
     parser.add_argument("results", nargs="?", default="results")
     parser.add_argument("--command", default="scripts/run-all")
     parser.add_argument("--lazy-rows", type=int, default=4000,

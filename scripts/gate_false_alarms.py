@@ -13,6 +13,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from antmem_results import tool_parser  # noqa: E402
+
 DRIVERS = ["antmem", "antmem-glibc", "antmem-mimalloc"]
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -26,7 +29,7 @@ def fresh_run(build, n, reps, out):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = tool_parser(__doc__)
     ap.add_argument("--build", required=True)
     ap.add_argument("--n", type=int, default=100000)
     ap.add_argument("--reps", type=int, default=5)

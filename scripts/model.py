@@ -36,7 +36,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from antmem_results import InputError, registry, replace_between, write_atomic  # noqa: E402
+from antmem_results import tool_parser, InputError, registry, replace_between, write_atomic  # noqa: E402
 
 KIB = 1024
 PAGE = 4096
@@ -158,7 +158,7 @@ def layouts_table(build, n):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = tool_parser(__doc__)
     parser.add_argument("--build", default="build", help="build folder with bench/antmem-plan (default build)")
     parser.add_argument("--n", type=int, action="append", help="ants (repeatable; default 500000)")
     parser.add_argument("--readme", help="README.md whose model table to regenerate (at the first --n)")

@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 
-from antmem_results import InputError, order_key, read_summary, write_atomic
+from antmem_results import tool_parser, InputError, order_key, read_summary, write_atomic
 
 DRIVERS = ["antmem", "antmem-glibc", "antmem-mimalloc"]
 ALLOCATORS = ["jemalloc", "glibc", "mimalloc"]  # what the drivers above measure
@@ -55,7 +55,7 @@ def read_ratios(out):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = tool_parser(__doc__)
     ap.add_argument("--build", required=True)
     ap.add_argument("--n", type=int, default=500000)
     ap.add_argument("--reps", type=int, default=5)

@@ -347,6 +347,22 @@ class BadInput(unittest.TestCase):
         for word in ("--layout", "--n", "--out", "Exit status", "2 bad arguments"):
             self.assertIn(word, p.stdout)
 
+    def test_conventions(self):
+        """--version, an unknown option named as unknown (also as the last
+        word), and the short forms run-all shares."""
+        for args in (["--version"], ["-V"]):
+            p = subprocess.run([ANTMEM, *args], capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertRegex(p.stdout, r"^antmem [0-9a-f]{7,}(-dirty)? \(jemalloc; ")
+        for args in (["--foo"], ["--foo", "1"], ["--n", "5", "--foo"]):
+            p = run(*args, "--out", self.out) if args != ["--foo"] else run("--foo")
+            self.assertEqual(p.returncode, 2)
+            self.assertIn("unknown option '--foo' (see --help)", p.stderr)
+        p = run("-n", "200", "-r", "1", "-o", self.out, "--layout", LAYOUTS[-1])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(self.out, "summary", f"colony-{LAYOUTS[-1]}-jemalloc.csv"), newline="") as f:
+            self.assertEqual(next(csv.DictReader(f))["n"], "200")
+
 
 class OutOfMemory(unittest.TestCase):
     # dict's own figure: a million of its ants need 240 MB, far past 32M

@@ -478,7 +478,7 @@ class DatasetReport(FixtureCopy):
         self.assertIn("| py_lazy | pandas | 10 | – |", text)
         self.assertIn("The article's own `DataLoader`", text)
         self.assertRegex(text, r"\| 600 \| lazy-rows \| jemalloc \| 4 \| \d+ B requested \| 0\.\d\d MiB \|")
-        self.assertRegex(text, r"\| 600 \| py_lazy \| pandas \| 4 \| 0 B RSS \| – \|")
+        self.assertRegex(text, r"\| 600 \| py_lazy \| pandas \| 4 \| [\d,]+ B RSS \| – \|")
         self.assertIn("the seed's before/after figure", text)
 
     def test_refuses_incomplete(self):
@@ -785,6 +785,116 @@ class RunAllArguments(unittest.TestCase):
         p = subprocess.run([script("run-all"), "-h"], capture_output=True, text=True)
         self.assertEqual(p.returncode, 0)
         self.assertIn("-n N", p.stdout)
+
+    def test_long_options_and_their_refusals(self):
+        for args, words in ((["--n", "abc"], "'abc' is not a positive integer"),
+                            (["--n=0"], "'0' is not a positive integer"),
+                            (["--reps"], "--reps: missing value"),
+                            (["--bogus"], "unknown option '--bogus'"),
+                            (["--quick=1"], "--quick takes no value"),
+                            (["--quick", "--publish"], "not citable: not with --publish"),
+                            (["--publish", "-o", "/tmp/elsewhere"], "--publish writes results/")):
+            with self.subTest(args=args):
+                p = subprocess.run([script("run-all"), *args], capture_output=True, text=True)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertIn(words, p.stderr)
+                self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+
+
+class ToolConventions(unittest.TestCase):
+    """Every tool answers --help and --version the same way: exit 0, the
+    version line "<tool> <commit>" (README: Command-line conventions)."""
+    TOOLS = ["run-all", "plot-all", "save-baseline", "check-results", "swap-in", "build", "run-tests",
+             "install-deps", "fuzz", "report.py", "compare.py", "claims.py", "dataset_report.py",
+             "crosscheck.py", "model.py", "history.py", "results_json.py", "overhead.py",
+             "gate_false_alarms.py", "reference/colony.py", "reference/datasets.py",
+             "reference/interpreters.py", "reference/mprof_colony.py"]
+
+    def run_tool(self, tool, flag):
+        cmd = [sys.executable, script(tool)] if tool.endswith(".py") else [script(tool)]
+        return subprocess.run(cmd + [flag], capture_output=True, text=True, timeout=60)
+
+    def test_help_and_version(self):
+        for tool in self.TOOLS:
+            with self.subTest(tool=tool):
+                p = self.run_tool(tool, "--help")
+                self.assertEqual(p.returncode, 0, p.stderr)
+                self.assertIn("usage", p.stdout.lower())
+                self.assertEqual(p.stdout.lower().count("usage:"), 1, "one usage block")
+                p = self.run_tool(tool, "--version")
+                self.assertEqual(p.returncode, 0, p.stderr)
+                self.assertRegex(p.stdout, rf"^{os.path.basename(tool)} [0-9a-f]{{7,}}(-dirty)?\n$")
+
+
+class History(FixtureCopy):
+    """results_json.py and history.py over two machines and two commits."""
+
+    def tool(self, name, *args):
+        return subprocess.run([sys.executable, script(name), *args], capture_output=True, text=True)
+
+    def entry(self, machine, commit, date, scale=1.0):
+        """The fixture as a results.json filed under machine/commit, its
+        usable bytes scaled (a commit that changed a layout)."""
+        p = self.tool("results_json.py", self.res, "--command", "test")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(self.res, "results.json")) as f:
+            doc = json.load(f)
+        doc["run"].update(machine_id=machine, commit=commit, date_utc=date)
+        for f in doc["figures"]:
+            if f["metric"] == "bytes_per_ant_usable" and f["layout"] == first():
+                for k in ("median", "min", "max"):
+                    f[k] *= scale
+        folder = os.path.join(self.tmp.name, "in", machine)
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, "results.json"), "w") as f:
+            json.dump(doc, f)
+        return folder
+
+    def test_results_json_schema(self):
+        p = self.tool("results_json.py", self.res)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(self.res, "results.json")) as f:
+            doc = json.load(f)
+        self.assertEqual(doc["schema"], "antmem-results/1")
+        figs = {(f["layout"], f["allocator"], f["metric"]): f for f in doc["figures"] if f["scenario"] == "colony"}
+        usable = figs[(first(), "jemalloc", "bytes_per_ant_usable")]
+        self.assertFalse(usable["machine_dependent"])
+        self.assertTrue(figs[(first(), "jemalloc", "bytes_per_ant_rss")]["machine_dependent"])
+        self.assertTrue(figs[(first(), "jemalloc", "ns_per_ant")]["machine_dependent"])
+        self.assertEqual(usable["reps"], 2)
+        self.assertEqual({f["unit"] for f in doc["figures"] if f["scenario"] == "chunked"}, {"chunk"})
+
+    def test_two_machines_two_commits(self):
+        history = os.path.join(self.tmp.name, "history")
+        for machine, commit, date, scale in (("alpha-1", "aaaaaaaaaaaa", "2026-01-01T00:00:00Z", 1.0),
+                                             ("beta-2", "aaaaaaaaaaaa", "2026-01-01T01:00:00Z", 1.0),
+                                             ("alpha-1", "bbbbbbbbbbbb", "2026-01-02T00:00:00Z", 1.1)):
+            p = self.tool("history.py", "record", self.entry(machine, commit, date, scale), "--history", history)
+            self.assertEqual(p.returncode, 0, p.stderr)
+        p = self.tool("history.py", "list", "--history", history)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(len(p.stdout.strip().splitlines()), 4, p.stdout)
+        p = self.tool("history.py", "steps", "--history", history)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(f"alpha-1 bbbbbbbbbbbb: colony/{first()}/jemalloc n=3000 bytes_per_ant_usable", p.stdout)
+        self.assertIn("exact figure changed", p.stdout)
+        self.assertNotIn("beta-2", p.stdout, "one entry on beta: nothing to step from")
+        if shutil.which("gnuplot"):
+            out = os.path.join(self.tmp.name, "report")
+            p = self.tool("history.py", "report", "--history", history, "--out", out)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(os.path.join(out, "HISTORY.md")) as f:
+                text = f.read()
+            for words in ("alpha-1", "beta-2", "`aaaaaaaaaaaa`", "`bbbbbbbbbbbb`",
+                          "depends on the machine", "exact on any machine"):
+                self.assertIn(words, text)
+            with open(os.path.join(out, "history-bytes_per_ant_usable.png"), "rb") as f:
+                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+
+    def test_no_history(self):
+        p = self.tool("history.py", "list", "--history", os.path.join(self.tmp.name, "none"))
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("no history", p.stderr)
 
 
 if __name__ == "__main__":

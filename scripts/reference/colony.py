@@ -27,7 +27,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from article_colony import make_colony  # noqa: E402  the article's classes
 from measure import SUMMARY_COLUMNS, Curve, Statm, positive, provenance, run_child, summary_row  # noqa: E402
-from antmem_results import write_atomic  # noqa: E402
+from antmem_results import tool_parser, write_atomic  # noqa: E402
 
 ALLOCATOR = "cpython"
 # layout -> (uses __slots__, asks each ant for its __dict__)
@@ -98,7 +98,7 @@ def run_mode(python, mode, kind, n, stride, curve_path):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = tool_parser(__doc__)
     parser.add_argument("--n", type=positive, default=500000, help="ants (default 500000)")
     parser.add_argument("--reps", type=positive, default=5, help="repetitions (default 5)")
     parser.add_argument("--curve-stride", type=positive, default=1, help="curve rows every K iterations")

@@ -33,7 +33,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from measure import (SUMMARY_COLUMNS, Curve, ReadCounter, Statm, positive, provenance,  # noqa: E402
                      run_child, summary_row)
-from antmem_results import write_atomic  # noqa: E402
+from antmem_results import tool_parser, write_atomic  # noqa: E402
 
 ALLOCATOR = "pandas"
 VARIANTS = {"lazy": ["py_eager", "py_lazy"], "chunked": ["py_whole", "py_chunksize", "py_skiprows"]}
@@ -112,7 +112,7 @@ def child(args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = tool_parser(__doc__)
     parser.add_argument("--scenario", choices=sorted(VARIANTS), required=True)
     parser.add_argument("--data", required=True, help="an MNIST-shaped CSV (antmem-mnist-gen)")
     parser.add_argument("--layout", default="all", help="variants, comma-separated (default all)")

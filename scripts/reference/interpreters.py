@@ -108,6 +108,9 @@ def main():
     parser.add_argument("--out", default="results", help="existing results folder (default results)")
     parser.add_argument("--python", action="append", help="an interpreter to measure (repeatable; "
                         "default: every one found)")
+    parser.add_argument("-V", "--version", action="version", version="%(prog)s " + (subprocess.run(
+        ["git", "-C", HERE, "describe", "--always", "--dirty", "--abbrev=12"], stdout=subprocess.PIPE,
+        universal_newlines=True).stdout.strip() or "unknown"))
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--slots", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--materialize", action="store_true", help=argparse.SUPPRESS)

@@ -22,7 +22,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from antmem_results import write_atomic  # noqa: E402
+from antmem_results import tool_parser, write_atomic  # noqa: E402
 
 MPROF = "python3-mprof"  # Debian's name for memory_profiler's mprof
 
@@ -50,7 +50,7 @@ def mprof_samples(python, n, interval):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = tool_parser(__doc__)
     parser.add_argument("--n", type=int, default=500000, help="ants (default 500000, the suite's curve's)")
     parser.add_argument("--interval", type=float, default=0.1, help="mprof's sampling interval, s (default 0.1, its own)")
     parser.add_argument("--out", default="results", help="results folder holding the suite's py_dict curve")

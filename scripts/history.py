@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Results over commits and machines, as asv keeps them: one entry per run,
+HISTORY/<machine>/<commit>.json (a run's results.json, scripts/results_json.py),
+and the commands that read them.
+
+  history.py record RESULTS        add RESULTS/results.json to the history
+  history.py list                  every entry: machine, commit, date, figures
+  history.py steps                 where a figure moved, per machine, in date
+                                   order: any change of an exact figure
+                                   (requested, usable, allocated, the byte
+                                   account); RSS or time beyond the larger
+                                   repetition range of the two runs (plus 2
+                                   pages over the run for RSS, as compare.py)
+  history.py report --out DIR      DIR/HISTORY.md: a table of every entry,
+                                   machines and commits named, for the colony's
+                                   usable bytes, RSS live and build time per ant;
+                                   and DIR/history-<metric>.{csv,png,svg}: each
+                                   layout over commits, one line per machine
+Options: --history DIR (default results/history), --allocator A (default
+jemalloc), --scenario S (default colony). Figures that depend on the machine
+(RSS, time) are marked so: compare them within one machine.
+Standard library (and gnuplot for the charts). Exit status: 0; 1 bad or missing
+input (nothing written); 2 bad arguments."""
+import argparse
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+from antmem_results import tool_parser, InputError, write_atomic
+
+PAGE = 4096
+REPORTED = [("bytes_per_ant_usable", "usable B/ant"), ("bytes_per_ant_rss_purged", "RSS live B/ant"),
+            ("ns_per_ant", "build ns/ant")]
+EXACT = ("bytes_per_ant_requested", "bytes_per_ant_usable", "bytes_per_ant_allocated",
+         "bytes_per_ant_payload", "bytes_per_ant_headers", "bytes_per_ant_table_slack",
+         "bytes_per_ant_padding", "bytes_per_ant_growth_slack")
+
+
+def load_entry(path):
+    try:
+        with open(path) as f:
+            doc = json.load(f)
+    except (OSError, ValueError) as e:
+        raise InputError(f"{path}: {e}") from None
+    if not str(doc.get("schema", "")).startswith("antmem-results/"):
+        raise InputError(f"{path}: not an antmem results.json (schema {doc.get('schema')!r})")
+    return doc
+
+
+def entries(history):
+    """Every history entry, oldest first: (machine, commit, doc)."""
+    if not os.path.isdir(history):
+        raise InputError(f"{history}: no history (scripts/history.py record RESULTS makes one)")
+    found = []
+    for machine in sorted(os.listdir(history)):
+        folder = os.path.join(history, machine)
+        for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+            if name.endswith(".json"):
+                doc = load_entry(os.path.join(folder, name))
+                found.append((machine, name[:-len(".json")], doc))
+    if not found:
+        raise InputError(f"{history}: no entries")
+    return sorted(found, key=lambda e: (e[2]["run"].get("date_utc") or "", e[0]))
+
+
+def record(results, history):
+    doc = load_entry(os.path.join(results, "results.json"))
+    machine, commit = doc["run"].get("machine_id"), doc["run"].get("commit")
+    if not machine or not commit:
+        raise InputError(f"{results}/results.json: no machine or commit to file it under")
+    folder = os.path.join(history, machine)
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, f"{commit}.json")
+    write_atomic(path, json.dumps(doc, indent=1) + "\n")
+    return path
+
+
+def key(f):
+    return (f["scenario"], f["layout"], f["allocator"], f["n"], f["metric"])
+
+
+def steps(found, pages=2):
+    """[(machine, commit, figure key, before, after, why)] in date order."""
+    out, last = [], {}
+    for machine, commit, doc in found:
+        for f in doc["figures"]:
+            k = (machine, key(f))
+            prev = last.get(k)
+            last[k] = (commit, f)
+            if prev is None:
+                continue
+            p = prev[1]
+            move = f["median"] - p["median"]
+            if f["metric"] in EXACT:
+                if abs(move) > 0.0005:  # the summaries' 3 decimals
+                    out.append((machine, commit, key(f), p["median"], f["median"], "exact figure changed"))
+                continue
+            allowed = max(p["max"] - p["min"], f["max"] - f["min"])
+            if "rss" in f["metric"]:
+                allowed += pages * PAGE / f["n"]
+            if abs(move) > allowed:
+                out.append((machine, commit, key(f), p["median"], f["median"],
+                            f"beyond the runs' own variation ({allowed:.3f})"))
+    return out
+
+
+def table(found, metric, label, scenario, allocator):
+    cols = [(m, c, d) for m, c, d in found]
+    layouts = []
+    values = {}
+    for i, (_, _, doc) in enumerate(cols):
+        for f in doc["figures"]:
+            if (f["scenario"], f["allocator"], f["metric"]) == (scenario, allocator, metric):
+                if f["layout"] not in layouts:
+                    layouts.append(f["layout"])
+                values[(f["layout"], i)] = f
+    head = "| layout | " + " | ".join(f"{m}<br>`{c}`<br>{(d['run'].get('date_utc') or '?')[:10]}"
+                                        for m, c, d in cols) + " |"
+    rows = [head, "|---|" + "---:|" * len(cols)]
+    for layout in layouts:
+        cells = []
+        for i in range(len(cols)):
+            f = values.get((layout, i))
+            cells.append("–" if f is None else f"{f['median']:.2f}" if f["min"] == f["max"] else
+                         f"{f['median']:.2f} ({f['min']:.2f}–{f['max']:.2f})")
+        rows.append(f"| {layout} | " + " | ".join(cells) + " |")
+    dependent = any(f["machine_dependent"] for f in values.values())
+    note = " — depends on the machine: compare within one machine" if dependent else " — exact on any machine"
+    return f"### {label} ({scenario}, {allocator}){note}\n\n" + "\n".join(rows) + "\n"
+
+
+def trend(found, metric, scenario, allocator, out):
+    """history-<metric>.csv (commit order) and its chart."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["order", "machine", "commit", "date_utc", "layout", "median", "min", "max"])
+    for i, (machine, commit, doc) in enumerate(found):
+        for f in doc["figures"]:
+            if (f["scenario"], f["allocator"], f["metric"]) == (scenario, allocator, metric):
+                w.writerow([i, machine, commit, doc["run"].get("date_utc"), f["layout"],
+                            f["median"], f["min"], f["max"]])
+    path = os.path.join(out, f"history-{metric}.csv")
+    write_atomic(path, buf.getvalue())
+    here = os.path.dirname(os.path.abspath(__file__))
+    machines = sorted({m for m, _, _ in found})
+    layouts = []
+    for _, _, doc in found:
+        for f in doc["figures"]:
+            if f["scenario"] == scenario and f["layout"] not in layouts and f["allocator"] == allocator:
+                layouts.append(f["layout"])
+    tics = ", ".join(f'"{c[:7]}" {i}' for i, (_, c, _) in enumerate(found))
+    for ext in ("png", "svg"):
+        target = os.path.join(out, f"history-{metric}.{ext}")
+        tmp = os.path.join(out, f".history-{metric}.tmp{os.getpid()}.{ext}")
+        gp = (f"dir='{here}/plot/'; data='{path}'; out='{tmp}'; layouts='{' '.join(layouts)}'; "
+              f"machines='{' '.join(machines)}'; what='{metric} ({scenario}, {allocator})'; "
+              f"svgname='history'; tics='{tics}'")
+        p = subprocess.run(["gnuplot", "-e", gp, os.path.join(here, "plot", "history.gp")],
+                           capture_output=True, text=True)
+        if p.returncode != 0 or p.stderr.strip():
+            if os.path.exists(tmp):
+                os.remove(tmp)
+            raise InputError(f"gnuplot: {p.stderr.strip().splitlines()[-1] if p.stderr.strip() else p.returncode}")
+        os.replace(tmp, target)
+
+
+def main():
+    parser = tool_parser(__doc__)
+    parser.add_argument("command", choices=["record", "list", "steps", "report"])
+    parser.add_argument("results", nargs="?", help="record: the results folder")
+    parser.add_argument("--history", default=os.path.join("results", "history"))
+    parser.add_argument("--out", help="report: the folder for HISTORY.md and the charts")
+    parser.add_argument("--allocator", default="jemalloc")
+    parser.add_argument("--scenario", default="colony")
+    args = parser.parse_args()
+    if args.command == "record" and not args.results:
+        parser.error("record needs the results folder")
+    if args.command == "report" and not args.out:
+        parser.error("report needs --out DIR")
+    try:
+        if args.command == "record":
+            print(f"history.py: recorded {record(args.results, args.history)}", file=sys.stderr)
+            return 0
+        found = entries(args.history)
+        if args.command == "list":
+            print(f"{'machine':28} {'commit':14} {'date':20} figures")
+            for machine, commit, doc in found:
+                print(f"{machine:28} {commit:14} {doc['run'].get('date_utc') or '?':20} {len(doc['figures'])}")
+        elif args.command == "steps":
+            moved = steps(found)
+            for machine, commit, (sc, lay, al, n, metric), a, b, why in moved:
+                print(f"{machine} {commit}: {sc}/{lay}/{al} n={n} {metric}: {a:.3f} -> {b:.3f} ({why})")
+            print(f"history.py: {len(moved)} step(s) in {len(found)} entries", file=sys.stderr)
+        else:
+            os.makedirs(args.out, exist_ok=True)
+            text = ["# antmem over commits and machines\n",
+                    "Generated by `scripts/history.py report` from "
+                    f"`{args.history}`: {len(found)} entries on "
+                    f"{len({m for m, _, _ in found})} machine(s); each column one run (machine, commit, "
+                    "date); median (min–max) over its repetitions.\n"]
+            for metric, label in REPORTED:
+                text.append(table(found, metric, label, args.scenario, args.allocator))
+                trend(found, metric, args.scenario, args.allocator, args.out)
+                text.append(f"![{label} over commits](history-{metric}.svg)\n")
+            moved = steps(found)
+            text.append("### Steps\n\n" + ("\n".join(
+                f"- {m} `{c}`: {sc}/{lay}/{al} n={n} {metric}: {a:.3f} -> {b:.3f} ({why})"
+                for m, c, (sc, lay, al, n, metric), a, b, why in moved) or "none") + "\n")
+            write_atomic(os.path.join(args.out, "HISTORY.md"), "\n".join(text))
+    except (InputError, OSError) as e:
+        print(f"history.py: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
