@@ -100,9 +100,27 @@ def tolerance(metric, old, base_run, new_run, args):
     return measured + pages + extra, why
 
 
-def compare_memory(base, new, args):
+def run_of(folder):
+    """(machine id, commit, date) of a results folder, from its results.json
+    (scripts/results_json.py), else its machine.json and a colony sidecar; None
+    where unknown."""
+    import results_json
+    path = os.path.join(folder, "results.json")
+    if os.path.exists(path):
+        with open(path) as f:
+            run = json.load(f).get("run", {})
+        return run.get("machine_id"), run.get("commit"), run.get("date_utc")
+    machine = None
+    if os.path.exists(os.path.join(folder, "machine.json")):
+        with open(os.path.join(folder, "machine.json")) as f:
+            machine = results_json.machine_id(json.load(f))
+    return machine, None, None
+
+
+def compare_memory(base, new, args, other_machine=False):
     """Prints one line per changed figure (and the breakdown components that
-    moved); returns the regressions."""
+    moved); returns the regressions. Between two machines, RSS changes are
+    listed, not counted: they depend on the machine."""
     (base_figs, base_runs), (new_figs, new_runs) = base, new
     regressions, shared = [], sorted(set(base_figs) & set(new_figs))
     # A figure the new run lacks is a regression (a layout, allocator, N or
@@ -120,6 +138,8 @@ def compare_memory(base, new, args):
         allowed, why = tolerance(metric, old, base_runs.get(name), new_runs.get(name), args)
         change = (cur - old) / old * 100 if old else float("inf")
         verdict = "REGRESSION" if cur - old > allowed else "changed"
+        if other_machine and metric in RSS:
+            verdict, why = "changed", why + "; another machine: not counted"
         print(f"{verdict:10} {name} {metric}: {old:.3f} -> {cur:.3f} ({change:+.2f} %, "
               f"tolerance {allowed:.3f} B/ant: {why})")
         old_parts = (base_runs.get(name) or {}).get("parts")
@@ -193,7 +213,21 @@ def main():
     if not set(base[0]) & set(new[0]):
         print(f"compare.py: {args.baseline} and {args.new} share no memory figure", file=sys.stderr)
         return 2
-    regressions = compare_memory(base, new, args)
+    runs = {}
+    for label, folder in (("baseline", args.baseline), ("new", args.new)):
+        try:
+            runs[label] = run_of(folder)
+        except (OSError, ValueError) as e:
+            print(f"compare.py: {folder}: {e}", file=sys.stderr)
+            return 2
+        machine, commit, date = runs[label]
+        print(f"{label}: {folder}: machine {machine or 'unknown'}, commit {commit or 'unknown'}"
+              f"{', ' + date if date else ''}")
+    other = None not in (runs["baseline"][0], runs["new"][0]) and runs["baseline"][0] != runs["new"][0]
+    if other:
+        print("note: two machines: requested, usable and allocated bytes are compared as always; RSS and "
+              "time depend on the machine, so their changes are listed, not counted as regressions")
+    regressions = compare_memory(base, new, args, other)
     if not args.no_time:
         compare_time(args.baseline, args.new)
     return 1 if regressions else 0

@@ -613,6 +613,31 @@ class Compare(unittest.TestCase):
         self.assertIn(f"REGRESSION colony/{first()}/jemalloc n=3000 bytes_per_ant_usable", p.stdout)
         self.assertIn("moved: table_slack +8.000\n", p.stdout)
 
+    def test_two_machines(self):
+        """Each run's results.json names its machine: between two machines
+        usable bytes still gate, RSS is listed but not counted."""
+        base = os.path.join(self.tmp.name, "base")
+        shutil.copytree(self.base, base)
+        self.base = base
+        for folder, machine in ((base, "alpha-1"), (self.new, "beta-2")):
+            subprocess.run([sys.executable, script("results_json.py"), folder], check=True)
+            with open(os.path.join(folder, "results.json")) as f:
+                doc = json.load(f)
+            doc["run"]["machine_id"] = machine
+            with open(os.path.join(folder, "results.json"), "w") as f:
+                json.dump(doc, f)
+        self.scale_summary(last(), "bytes_per_ant_rss", 2.0)
+        p = self.compare()
+        self.assertEqual(p.returncode, 0, p.stdout)
+        self.assertIn("baseline: ", p.stdout)
+        self.assertIn("machine alpha-1", p.stdout)
+        self.assertIn("machine beta-2", p.stdout)
+        self.assertIn("another machine: not counted", p.stdout)
+        self.scale_summary(last(), "bytes_per_ant_usable", 1.01)
+        p = self.compare()
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertIn(f"REGRESSION colony/{last()}/jemalloc n=3000 bytes_per_ant_usable", p.stdout)
+
     def test_missing_layout_or_benchmark_fails_the_gate(self):
         """A summary or a Google Benchmark file missing from the new run is a
         regression, named; a figure only the new run has is listed."""
