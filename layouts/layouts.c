@@ -37,5 +37,5 @@ const char *colony_strerror(int status)
 
 bool strv_eq(struct strv a, const char *s)
 {
-	return strlen(s) == a.len && memcmp(a.ptr, s, a.len) == 0;
+	return strlen(s) == a.len && (a.len == 0 || memcmp(a.ptr, s, a.len) == 0); /* an empty view may have no pointer */
 }

@@ -66,7 +66,8 @@ static int soa_append(struct colony *c, const char *worker_id, const char *role)
 	    (rc = mem_grow((void **)&c->role, &c->role_cap, need, 1)) ||
 	    (rc = mem_grow((void **)&c->colony, &c->colony_cap, need, 1)))
 		return rc;
-	memcpy(c->id_bytes + c->id_bytes_len, worker_id, len);
+	if (len) /* an empty id may meet a column not yet allocated (NULL) */
+		memcpy(c->id_bytes + c->id_bytes_len, worker_id, len);
 	c->id_bytes_len += len;
 	c->id_end[c->head.count] = (uint32_t)c->id_bytes_len;
 	c->role[c->head.count] = (uint8_t)role_code;
@@ -87,6 +88,8 @@ static int soa_view(const struct colony *c, size_t i, struct ant_view *v)
 static int set_worker_id(struct colony *c, size_t i, const char *value)
 {
 	size_t start = id_start(c, i), old_len = c->id_end[i] - start, len = strlen(value);
+	if (!len && !old_len) /* nothing moves (and the column may not exist yet) */
+		return 0;
 	if (len > old_len) {
 		int rc = reserve_id_bytes(c, len - old_len);
 		if (rc)

@@ -328,6 +328,17 @@ def sampling_section(results):
          ("iterations", "iterations", "n"), ("differing", "differing", "n"),
          ("largest difference B", "max_diff_bytes", "n"), ("fault records", "fault_records", "n"),
          ("statm reads", "statm_reads", "n")])
+    differ = [r for r in csv_rows(os.path.join(results, "rss-verify.csv")) or [] if int(float(r["differing"]))]
+    if out:
+        out.append("\n" + (
+            "Every pair agreed with statm at every iteration." if not differ else
+            f"**{len(differ)} pair(s) disagree**: " + "; ".join(
+                f"{r['layout']}/{r['allocator']} in {int(float(r['differing'])):,} iterations, by up to "
+                f"{int(float(r['max_diff_bytes'])):,} B" for r in differ) +
+            ". There the tracker's RSS is off until its next statm read (the runs above are "
+            "`--verify-rss` runs, one per pair): that pair's curve between those reads is not to "
+            "be cited; its summary figures are checked against the kernel's high-water mark "
+            "(`peak_rss_hwm_bytes`)."))
     out += table_section(
         os.path.join(results, "overhead.csv"), "What sampling costs, part by part",
         "Sampled / unsampled time of the same workload, split by `scripts/overhead.py` into "
@@ -365,7 +376,7 @@ is not part of the sum.
 """
 
 
-MACHINE = [("cpu_model", "CPU"), ("cpu_family_model_stepping", "family/model/stepping"),
+MACHINE = [("machine_id", "machine (history and compare.py name it so)"), ("cpu_model", "CPU"), ("cpu_family_model_stepping", "family/model/stepping"),
            ("cpu_mhz", "clock (MHz, as reported)"), ("cpu_caches", "caches (per core; L3 shared)"),
            ("online_cpus", "CPUs online"), ("mem_total", "RAM"), ("virtualization", "virtualization"),
            ("hostname", "host"), ("load_avg_start", "load average (1/5/15 min) at the start"),
@@ -373,15 +384,22 @@ MACHINE = [("cpu_model", "CPU"), ("cpu_family_model_stepping", "family/model/ste
 
 
 def read_machine(results):
-    """machine.json (scripts/machine.py, written by run-all), {} when absent."""
-    path = os.path.join(results, "machine.json")
-    if not os.path.exists(path):
-        return {}
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except (OSError, ValueError) as e:
-        raise InputError(f"{path}: {e}") from None
+    """The machine the run was made on: results.json's (scripts/results_json.py,
+    with its id), else machine.json (scripts/machine.py); {} when neither."""
+    for name in ("results.json", "machine.json"):
+        path = os.path.join(results, name)
+        if not os.path.exists(path):
+            continue
+        try:
+            with open(path) as f:
+                doc = json.load(f)
+        except (OSError, ValueError) as e:
+            raise InputError(f"{path}: {e}") from None
+        if name == "machine.json":
+            return doc
+        run = doc.get("run", {})
+        return {**run.get("machine", {}), "machine_id": run.get("machine_id")}
+    return {}
 
 
 QUICK = ("> **A quick run (`scripts/run-all --quick`): not citable.** One repetition at a small N, "

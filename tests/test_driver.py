@@ -348,8 +348,7 @@ class BadInput(unittest.TestCase):
             self.assertIn(word, p.stdout)
 
     def test_conventions(self):
-        """--version, an unknown option named as unknown (also as the last
-        word), and the short forms run-all shares."""
+        """--version, and an unknown option named as unknown (also as the last word)."""
         for args in (["--version"], ["-V"]):
             p = subprocess.run([ANTMEM, *args], capture_output=True, text=True)
             self.assertEqual(p.returncode, 0, p.stderr)
@@ -358,10 +357,16 @@ class BadInput(unittest.TestCase):
             p = run(*args, "--out", self.out) if args != ["--foo"] else run("--foo")
             self.assertEqual(p.returncode, 2)
             self.assertIn("unknown option '--foo' (see --help)", p.stderr)
-        p = run("-n", "200", "-r", "1", "-o", self.out, "--layout", LAYOUTS[-1])
-        self.assertEqual(p.returncode, 0, p.stderr)
-        with open(os.path.join(self.out, "summary", f"colony-{LAYOUTS[-1]}-jemalloc.csv"), newline="") as f:
-            self.assertEqual(next(csv.DictReader(f))["n"], "200")
+
+
+class ShortOptions(unittest.TestCase):
+    def test_short_forms(self):
+        """-n, -r and -o, as scripts/run-all spells them."""
+        with tempfile.TemporaryDirectory() as out:
+            p = run("-n", "200", "-r", "1", "-o", out, "--layout", LAYOUTS[-1])
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(os.path.join(out, "summary", f"colony-{LAYOUTS[-1]}-jemalloc.csv"), newline="") as f:
+                self.assertEqual(next(csv.DictReader(f))["n"], "200")
 
 
 class OutOfMemory(unittest.TestCase):
@@ -569,7 +574,7 @@ if __name__ == "__main__":
                                capture_output=True, text=True)
     if "malloc is not this allocator's" in probe.stderr:
         # A sanitizer replaced malloc: runs cannot measure, bad input is still refused.
-        for cls in (GoodRun, OutOfMemory, Interrupted, DatasetScenarios, RssTracker, Concurrent):
+        for cls in (GoodRun, OutOfMemory, Interrupted, DatasetScenarios, RssTracker, Concurrent, ShortOptions):
             setattr(sys.modules[__name__], cls.__name__,
                     unittest.skip("malloc replaced (sanitizer build): no measurement")(cls))
     unittest.main(verbosity=2)
