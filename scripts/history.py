@@ -10,7 +10,9 @@ and the commands that read them.
                                    (requested, usable, allocated, the byte
                                    account); RSS or time beyond the larger
                                    repetition range of the two runs (plus 2
-                                   pages over the run for RSS, as compare.py)
+                                   pages over the run for RSS, as compare.py;
+                                   plus 20 % for times, which drift that
+                                   much between runs of unchanged code)
   history.py report --out DIR      DIR/HISTORY.md: a table of every entry,
                                    machines and commits named, for the colony's
                                    usable bytes, RSS live and build time per ant;
@@ -32,6 +34,7 @@ import sys
 from antmem_results import tool_parser, InputError, write_atomic
 
 PAGE = 4096
+TIME_DRIFT = 0.2  # between two runs of the same code (README: "times vary by 5-20 %")
 REPORTED = [("bytes_per_ant_usable", "usable B/ant"), ("bytes_per_ant_rss_purged", "RSS live B/ant"),
             ("ns_per_ant", "build ns/ant")]
 EXACT = ("bytes_per_ant_requested", "bytes_per_ant_usable", "bytes_per_ant_allocated",
@@ -101,6 +104,8 @@ def steps(found, pages=2):
             allowed = max(p["max"] - p["min"], f["max"] - f["min"])
             if "rss" in f["metric"]:
                 allowed += pages * PAGE / f["n"]
+            else:  # times (and their ratios) move 5-20 % between runs of unchanged code here
+                allowed += TIME_DRIFT * abs(p["median"])
             if abs(move) > allowed:
                 out.append((machine, commit, key(f), p["median"], f["median"],
                             f"beyond the runs' own variation ({allowed:.3f})"))
