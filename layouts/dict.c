@@ -44,7 +44,8 @@ struct colony {
 	struct intern_pool keys;   /* attribute names, interned like CPython's */
 };
 
-static uint64_t key_hash(const char *key)
+/* always inlined: on a literal name (dict_view) the hash is then computed at compile time */
+static inline __attribute__((always_inline)) uint64_t key_hash(const char *key)
 {
 	return strhash_update(STRHASH_SEED, key, strlen(key));
 }
@@ -191,7 +192,8 @@ static int dict_append(struct colony *c, const char *worker_id, const char *role
 	return 0;
 }
 
-static int ant_get(const struct ant_dict *d, const char *attr, struct strv *out)
+static inline __attribute__((always_inline)) int ant_get(const struct ant_dict *d, const char *attr,
+							  struct strv *out)
 {
 	const struct entry *e = lookup(d, attr, key_hash(attr));
 	if (!e->key)
