@@ -10,6 +10,7 @@ listed as "not measured", never guessed. Standard library only.
 Exit status: 0 written; 1 bad input (nothing written); 2 bad arguments."""
 import argparse
 import csv
+import functools
 import glob
 import json
 import os
@@ -93,6 +94,7 @@ def slots_claim(results):
     return "`__slots__` uses about half the memory of a `__dict__` class", "; ".join(parts), verdict
 
 
+@functools.lru_cache(maxsize=None)  # every carried() asks; the sidecars are read once
 def run_commit(results):
     """The commit of this run: the C driver's colony sidecars' (scripts/run-all
     always runs those; -G/-P/-D carry other files forward from earlier runs)."""

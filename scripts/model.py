@@ -120,20 +120,21 @@ def glibc_slack(freed):
     return 16 * sum(1 for c in chunks if TCACHE_MAX_CHUNK < c < 128 * KIB)
 
 
-def predict(build, n):
+def predict(build, n, planned=None):
     """{layout: {"requested": bytes, "<allocator>": usable bytes, ...,
-    "glibc_slack": the most glibc may add to its figure}} for n ants."""
+    "glibc_slack": the most glibc may add to its figure}} for n ants (from
+    planned, plan()'s answer, when the caller has it already)."""
     out = {}
-    for layout, (blocks, freed) in plan(build, n).items():
+    for layout, (blocks, freed) in (planned or plan(build, n)).items():
         out[layout] = {"requested": sum(s * c for s, c in blocks), "glibc_slack": glibc_slack(freed)}
         for name, rule in ALLOCATORS.items():
             out[layout][name] = sum(rule(s) * c for s, c in blocks)
     return out
 
 
-def per_ant_table(build, n):
+def per_ant_table(planned, totals, n):
     """README's table: each layout's blocks at N, requested and usable per ant."""
-    blocks, totals = {k: v[0] for k, v in plan(build, n).items()}, predict(build, n)
+    blocks = {k: v[0] for k, v in planned.items()}
     rows = ["| layout | blocks at N = {:,} (bytes × count) | requested B/ant | usable B/ant: "
             "jemalloc | glibc (+ at most) | mimalloc |".format(n), "|---|---|---:|---:|---:|---:|"]
     for layout, bl in blocks.items():
@@ -144,10 +145,9 @@ def per_ant_table(build, n):
     return "\n".join(rows)
 
 
-def layouts_table(build, n):
+def layouts_table(build, totals, n):
     """README's list of layouts: each one's file, summary and the bytes per ant
     its plan predicts (requested; usable under jemalloc), from the registry."""
-    totals = predict(build, n)
     rows = [f"| layout | file | what it is | requested B/ant at N = {n:,} | usable (jemalloc) |",
             "|---|---|---|---:|---:|"]
     for name, summary in registry(os.path.join(build, "bench", "antmem")).items():
@@ -171,8 +171,11 @@ def main():
         if args.readme:
             with open(args.readme) as f:
                 text = f.read()
-            text = replace_between(text, BEGIN, END, per_ant_table(args.build, sizes[0]) + "\n", args.readme)
-            text = replace_between(text, LAYOUTS_BEGIN, LAYOUTS_END, layouts_table(args.build, sizes[0]) + "\n",
+            n = sizes[0]
+            planned = plan(args.build, n)  # once, for both tables
+            totals = predict(args.build, n, planned)
+            text = replace_between(text, BEGIN, END, per_ant_table(planned, totals, n) + "\n", args.readme)
+            text = replace_between(text, LAYOUTS_BEGIN, LAYOUTS_END, layouts_table(args.build, totals, n) + "\n",
                                    args.readme)
             write_atomic(args.readme, text)
             return 0
