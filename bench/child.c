@@ -133,6 +133,8 @@ static int child_main(const struct options *o, const struct variant *v, bool sam
 		r.allocator_stats_every = sampler.stats_every;
 		(void)why; /* said once by the driver's probe (main.c), not per child */
 		ctx.sampler = o->sampler_parts == SAMPLER_FULL ? &sampler : NULL;
+		if (!ctx.sampler)
+			rss_track_detach(&sampler.rss); /* nothing ticks it: no peaks either */
 		r.baseline = sampler.baseline;
 	} else if (sample_take(&r.baseline, 0)) {
 		fprintf(stderr, "antmem: cannot read /proc/self/statm\n");
@@ -164,9 +166,11 @@ static int child_main(const struct options *o, const struct variant *v, bool sam
 			goto out_write_error;
 		sample_max(&r.peak, &sampler.peak);
 		r.curve_rows = sampler.rows;
-		r.rss_by_faults = sampler.rss.method == RSS_METHOD_FAULTS;
+		r.rss_method = sampler.rss.method;
 		r.rss_anchors = sampler.rss.anchors;
 		r.rss_fault_records = sampler.rss.faults;
+		r.rss_zero_page_reads = sampler.rss.zero_page_reads;
+		r.stats_read_bytes = sampler.stats_read_bytes;
 		r.verified = sampler.verified;
 		if (!r.complete) /* keep it, under a name no chart or report takes */
 			curve_path_incomplete(curve.path, sizeof curve.path);

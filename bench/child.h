@@ -25,8 +25,9 @@ struct run_result {
 	uint64_t hwm_bytes; /* kernel RSS high-water mark at the loop's end, reset before the baseline */
 	uint64_t final_purged_rss_bytes; /* RSS at the loop's end once free pages were returned */
 	/* How the sampled run's RSS was read (rss_track.h) and what it saw */
-	bool rss_by_faults;
-	uint64_t rss_anchors, rss_fault_records;
+	enum rss_method rss_method;
+	uint64_t rss_anchors, rss_fault_records, rss_zero_page_reads;
+	uint64_t stats_read_bytes; /* pages the allocator's statistics reads made resident */
 	struct rss_verify verified; /* with --verify-rss */
 	uint64_t allocator_stats_every;
 	struct byte_account account; /* the colony's bytes by kind, if accounted */

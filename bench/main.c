@@ -138,14 +138,27 @@ static int check_memory(const struct options *o, char *err, size_t err_size)
 
 /* Whether the page-fault tracker works here, said once (the children would
  * each find the same); the summaries record what each run used. */
-static void rss_probe(const struct options *o)
+static int rss_probe(const struct options *o)
 {
 	char why[200];
-	if (!rss_track_available(why, sizeof why) && !o->quiet)
+	enum rss_method m;
+	if (rss_track_probe(&m, why, sizeof why)) {
+		fprintf(stderr, "antmem: %s\n", why);
+		return -1;
+	}
+	if (o->quiet || m == RSS_METHOD_FAULT_TRACE)
+		return 0;
+	if (m == RSS_METHOD_PAGE_FAULTS)
+		fprintf(stderr,
+			"antmem: RSS exact but slower: statm is read after every iteration with a page "
+			"fault, as the fault records cannot tell a zero-page read from a new page: %s\n",
+			why);
+	else
 		fprintf(stderr,
 			"antmem: RSS read from /proc/self/statm every iteration (slower: the sampled "
 			"run is not at real speed): %s\n",
 			why);
+	return 0;
 }
 
 /* What /usr/bin/time -v (and getrusage) would call the maximum resident set:
@@ -278,12 +291,13 @@ int main(int argc, char **argv)
 		}
 		mnist_close(&reader);
 	}
+	if (rss_probe(&o))
+		return EXIT_USAGE;
 	if (lock_out_dir(o.out_dir, err, sizeof err)) {
 		fprintf(stderr, "antmem: %s\n", err);
 		return EXIT_USAGE;
 	}
 	install_interrupt_cleanup();
-	rss_probe(&o);
 
 	static struct rep_results reps[1000];
 	int status = EXIT_OK;

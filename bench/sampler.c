@@ -44,19 +44,32 @@ static void verify(struct sampler *s, const struct sample *c)
 	s->verified.iterations++;
 	if (!diff)
 		return;
-	s->verified.differing++;
+	if (!s->verified.differing++)
+		s->verified.first_differing = c->iteration;
 	if (diff > s->verified.max_diff_bytes)
 		s->verified.max_diff_bytes = diff;
 }
 
-/* RSS from the tracker into c, and into the peak. */
+/* RSS from the tracker into c (the tracker keeps the peak). */
 static void take_rss(struct sampler *s, struct sample *c)
 {
 	c->rss_bytes = rss_track_update(&s->rss);
 	if (!c->rss_bytes)
 		s->status = -1;
-	if (c->rss_bytes > s->peak.rss_bytes)
-		s->peak.rss_bytes = c->rss_bytes;
+}
+
+/* The allocator's process-wide figures. Reading them may make pages of the
+ * allocator's own resident: counted at once, so the row says so and the
+ * next iteration's RSS is the same as statm's. */
+static void read_allocator_stats(struct sampler *s, struct sample *c)
+{
+	uint64_t head = rss_track_head(&s->rss), rss = c->rss_bytes;
+	sample_allocator_stats(c);
+	if (rss_track_head(&s->rss) == head)
+		return;
+	take_rss(s, c);
+	if (c->rss_bytes > rss)
+		s->stats_read_bytes += c->rss_bytes - rss;
 }
 
 /* Every figure of a curve row but RSS, which the tracker keeps. */
@@ -65,7 +78,7 @@ static void read_row(struct sampler *s, struct sample *c, bool with_stats)
 	sample_counters(c);
 	c->bytes_read = s->input_bytes ? *s->input_bytes : 0;
 	if (with_stats)
-		sample_allocator_stats(c);
+		read_allocator_stats(s, c);
 	sample_max(&s->peak, c);
 }
 
@@ -93,6 +106,10 @@ void sampler_last_row(struct sampler *s, const struct sample *final)
 	/* the run's final figures themselves: a reading of its own a moment
 	 * earlier could differ from them by a page (the reads touch memory) */
 	s->last = *final;
+	rss_track_update(&s->rss);
+	rss_track_detach(&s->rss); /* the window ends: no peaks taken while freeing */
+	if (s->rss.peak > s->peak.rss_bytes)
+		s->peak.rss_bytes = s->rss.peak;
 	sample_max(&s->peak, final);
 	if (s->pending && s->last_written.iteration == final->iteration)
 		s->last_written = *final; /* the loop's row at that iteration, replaced */

@@ -30,6 +30,7 @@ struct rss_verify {
 	uint64_t iterations; /* compared against a statm read */
 	uint64_t differing;  /* where the tracker's RSS was not statm's */
 	uint64_t max_diff_bytes;
+	uint64_t first_differing; /* the first such iteration, 0 if none */
 };
 
 struct sampler {
@@ -43,6 +44,9 @@ struct sampler {
 	struct rss_verify verified;
 	struct sample baseline, last, last_written, peak;
 	uint64_t rows;
+	/* pages the allocator's statistics reads made resident (jemalloc's
+	 * epoch grows its own tables now and then): in RSS, and said */
+	uint64_t stats_read_bytes;
 	bool pending; /* last_written is not written yet (see flush_row) */
 	int status; /* first write error, sticky */
 } __attribute__((aligned(64)));

@@ -29,7 +29,8 @@ static const char summary_header[] =
 	"after_purge_rss_bytes,peak_rss_hwm_bytes,sampled_ns_per_ant,"
 	"bytes_per_ant_rss_purged,final_purged_rss_bytes,rss_by_faults,rss_anchors,"
 	"rss_fault_records,rss_verified_iterations,rss_verify_differing,"
-	"rss_verify_max_diff_bytes,bytes_per_ant_padding,curve_rows,curve_file\n";
+	"rss_verify_max_diff_bytes,bytes_per_ant_padding,rss_verify_first_differing,"
+	"rss_zero_page_reads,stats_read_bytes,curve_rows,curve_file\n";
 
 /* (after - before) / count, as a CSV cell: empty when not measured. */
 static void per_ant(FILE *f, uint64_t before, uint64_t after, uint64_t count)
@@ -91,12 +92,15 @@ static void write_row(FILE *f, const struct options *o, const struct variant *v,
 	cell(f, s->final_purged_rss_bytes);
 	const struct rss_verify *rv = &s->verified;
 	bool verified = rv->iterations > 0;
-	fprintf(f, "%d,%llu,%llu,", s->rss_by_faults, (unsigned long long)s->rss_anchors,
+	fprintf(f, "%d,%llu,%llu,", s->rss_method != RSS_METHOD_STATM, (unsigned long long)s->rss_anchors,
 		(unsigned long long)s->rss_fault_records);
 	cell(f, verified ? rv->iterations : MEASURE_NONE);
 	cell(f, verified ? rv->differing : MEASURE_NONE);
 	cell(f, verified ? rv->max_diff_bytes : MEASURE_NONE);
 	per_ant(f, 0, s->accounted ? a->padding_bytes : MEASURE_NONE, s->done);
+	cell(f, verified ? rv->first_differing : MEASURE_NONE);
+	cell(f, s->rss_zero_page_reads);
+	cell(f, s->stats_read_bytes);
 	fprintf(f, "%llu,%s\n", (unsigned long long)s->curve_rows, r->curve_file);
 }
 
@@ -158,9 +162,11 @@ static void read_field(const char *path, const char *key, char *out, size_t size
 int provenance_write(const char *path, const struct options *o, int argc, char **argv,
 		     const struct rep_results *reps, size_t rep_count, int layout_index)
 {
-	bool by_faults = rep_count > 0;
-	for (size_t i = 0; i < rep_count; i++)
-		by_faults = by_faults && reps[i].sampled.rss_by_faults;
+	/* every repetition's method, the same in all as a rule */
+	const char *method = rep_count ? rss_method_name(reps[0].sampled.rss_method) : "none";
+	for (size_t i = 1; i < rep_count; i++)
+		if (reps[i].sampled.rss_method != reps[0].sampled.rss_method)
+			method = "mixed";
 	uint64_t stats_every = rep_count ? reps[0].sampled.allocator_stats_every : 0;
 	struct atomic_file af;
 	int rc = atomic_open(&af, path);
@@ -235,6 +241,18 @@ int provenance_write(const char *path, const struct options *o, int argc, char *
 	json_string(f, alloc_version());
 	fputs(",\n  \"malloc_conf\": ", f);
 	json_string(f, malloc_conf ? malloc_conf : "");
+	/* the settings that decide when allocators give memory back */
+	extern char **environ;
+	fputs(",\n  \"allocator_env\": \"", f);
+	const char *sep = "";
+	for (char **e = environ; *e; e++)
+		if (!strncmp(*e, "MALLOC_", 7) || !strncmp(*e, "MIMALLOC_", 9) ||
+		    !strncmp(*e, "GLIBC_TUNABLES=", 15)) {
+			fputs(sep, f);
+			json_escaped(f, *e);
+			sep = " ";
+		}
+	fputc('"', f);
 	fputs(",\n  \"scenario\": ", f);
 	json_string(f, o->scenario->name);
 	fprintf(f, ",\n  \"layout_index\": %d", layout_index);
@@ -246,7 +264,7 @@ int provenance_write(const char *path, const struct options *o, int argc, char *
 		(unsigned long long)o->curve_stride);
 	/* how the sampled runs read RSS, and how often the allocator's own figures */
 	fputs(",\n  \"rss_method\": ", f);
-	json_string(f, rss_method_name(by_faults ? RSS_METHOD_FAULTS : RSS_METHOD_STATM));
+	json_string(f, method);
 	static const char *const parts[] = {"full", "kernel", "kernel+usable"};
 	fputs(",\n  \"sampler\": ", f);
 	json_string(f, parts[o->sampler_parts]);

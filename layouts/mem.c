@@ -12,6 +12,14 @@ size_t mem_usable_bytes;
 bool mem_track_usable;
 size_t mem_alloc_calls;
 size_t mem_release_points;
+void (*mem_release_hook)(void);
+
+static void release_point(void)
+{
+	if (mem_release_hook)
+		mem_release_hook();
+	mem_release_points++;
+}
 
 static size_t usable_of_pointer(void *p, size_t size)
 {
@@ -59,8 +67,8 @@ void *mem_alloc(size_t size)
 void *mem_realloc(void *ptr, size_t old_size, size_t new_size)
 {
 	size_t old_usable = usable(ptr, old_size);
+	release_point();
 	void *p = realloc(ptr, new_size);
-	mem_release_points++;
 	if (p) {
 		mem_requested_bytes += new_size - old_size; /* wraps correctly when shrinking */
 		mem_usable_bytes += usable(p, new_size) - old_usable;
@@ -75,7 +83,7 @@ void mem_free(void *ptr, size_t size)
 		return;
 	mem_requested_bytes -= size;
 	mem_usable_bytes -= usable(ptr, size);
-	mem_release_points++;
+	release_point();
 	free(ptr);
 }
 

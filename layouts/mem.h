@@ -31,6 +31,9 @@ extern size_t mem_alloc_calls;
 /* Calls after which the allocator may have given pages back: every free and
  * every realloc (the RSS tracker re-reads statm after them under glibc). */
 extern size_t mem_release_points;
+/* Called just before each of those calls where set (the RSS tracker, under
+ * glibc: its running peak must be taken before a page goes back). */
+extern void (*mem_release_hook)(void);
 
 void *mem_alloc(size_t size);
 void *mem_realloc(void *ptr, size_t old_size, size_t new_size);

@@ -23,10 +23,12 @@ SUMMARY_COLUMNS = [
     "peak_rss_hwm_bytes", "sampled_ns_per_ant", "bytes_per_ant_rss_purged",
     "final_purged_rss_bytes", "rss_by_faults", "rss_anchors", "rss_fault_records",
     "rss_verified_iterations", "rss_verify_differing", "rss_verify_max_diff_bytes",
-    "bytes_per_ant_padding", "curve_rows", "curve_file"]
-# Columns added since the schema's previous version: a summary without them
-# (an older baseline, say) is still read, the cells as "not measured".
-ADDED_SINCE = ["bytes_per_ant_padding"]
+    "bytes_per_ant_padding", "rss_verify_first_differing", "rss_zero_page_reads",
+    "stats_read_bytes", "curve_rows", "curve_file"]
+# Columns added since the schema's first version: a summary without them (an
+# older baseline, say) is still read, the cells as "not measured".
+ADDED_SINCE = ["bytes_per_ant_padding", "rss_verify_first_differing", "rss_zero_page_reads",
+               "stats_read_bytes"]
 CURVE_COLUMNS = ["iteration", "rss_bytes", "requested_bytes", "usable_bytes", "allocated_bytes",
                  "active_bytes", "resident_bytes", "mapped_bytes", "metadata_bytes", "bytes_read"]
 CURVE_HEADER = ",".join(CURVE_COLUMNS)
@@ -128,8 +130,9 @@ def read_summary(path, results_dir=None):
     with open(path, newline="") as f:
         reader = csv.reader(f)
         header = next(reader, None)
-        previous = [c for c in SUMMARY_COLUMNS if c not in ADDED_SINCE]
-        if header != SUMMARY_COLUMNS and header != previous:
+        # the documented columns in order, less any of those added since
+        if header is None or [c for c in SUMMARY_COLUMNS if c in header] != header or \
+                any(c not in header and c not in ADDED_SINCE for c in SUMMARY_COLUMNS):
             raise InputError(f"{path}: not an antmem summary (header differs from the documented columns)")
         rows = []
         for lineno, cells in enumerate(reader, start=2):

@@ -97,47 +97,6 @@ static void test_sample(void)
 	      "not measured is an empty cell, 0 is 0: got\n%s", buf);
 }
 
-/* The page-fault tracker against statm: pages touched one at a time, a
- * fault-around on code is not involved, then pages given back. */
-static void test_rss_track(void)
-{
-	struct rss_track t;
-	char why[200];
-	CHECK_EQ_INT(rss_track_begin(&t, why, sizeof why), 0, "tracker starts");
-	if (t.method != RSS_METHOD_FAULTS) {
-		printf("test_rss_track: perf_event_open refused here (%s): statm only\n", why);
-		rss_track_end(&t);
-		return;
-	}
-	long page = sysconf(_SC_PAGESIZE);
-	char *p = mmap(NULL, 64 * (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-		       -1, 0);
-	CHECK(p != MAP_FAILED, "mmap");
-	CHECK_EQ_U64(rss_track_now(&t), rss_bytes_now(), "after mmap, nothing touched");
-	for (int i = 0; i < 64; i++) {
-		p[(size_t)i * (size_t)page] = 1;
-		CHECK_EQ_U64(rss_track_now(&t), rss_bytes_now(), "page %d written", i);
-	}
-	uint64_t anchors = t.anchors;
-	CHECK(madvise(p, 32 * (size_t)page, MADV_DONTNEED) == 0, "madvise");
-	CHECK_EQ_U64(rss_track_now(&t), rss_bytes_now(), "half given back");
-	CHECK(t.anchors == anchors + 1, "a release is answered by a statm read");
-	for (int i = 0; i < 32; i++) /* touched again after the release: new pages */
-		p[(size_t)i * (size_t)page] = 2;
-	CHECK_EQ_U64(rss_track_now(&t), rss_bytes_now(), "refaulted after the release");
-	CHECK(t.faults >= 96, "one record per fault: %llu", (unsigned long long)t.faults);
-	munmap(p, 64 * (size_t)page);
-	CHECK_EQ_U64(rss_track_now(&t), rss_bytes_now(), "after munmap");
-	rss_track_end(&t);
-
-	setenv("ANTMEM_RSS_METHOD", "statm", 1);
-	CHECK_EQ_INT(rss_track_begin(&t, why, sizeof why), 0, "forced fallback starts");
-	CHECK(t.method == RSS_METHOD_STATM && strstr(why, "ANTMEM_RSS_METHOD"),
-	      "forced fallback is statm and says why: '%s'", why);
-	rss_track_end(&t);
-	unsetenv("ANTMEM_RSS_METHOD");
-}
-
 static void test_atomic_file(void)
 {
 	char dir[] = "/tmp/antmem-test-XXXXXX", path[256], tmp_seen[256];
@@ -219,6 +178,5 @@ int main(void)
 	CHECK_EQ_INT(init, 0, "jemalloc statistics available");
 	test_mem();
 	test_sample();
-	test_rss_track();
 	return check_done("test_units");
 }
