@@ -277,6 +277,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "antmem: %s\n", err);
 		return EXIT_USAGE;
 	}
+	if (rss_probe(&o)) /* before anything is made */
+		return EXIT_USAGE;
 	int rc = prepare_out_dir(o.out_dir);
 	if (rc) {
 		fprintf(stderr, "antmem: %s%s%s: cannot write results there: %s\n", o.out_dir,
@@ -291,8 +293,6 @@ int main(int argc, char **argv)
 		}
 		mnist_close(&reader);
 	}
-	if (rss_probe(&o))
-		return EXIT_USAGE;
 	if (lock_out_dir(o.out_dir, err, sizeof err)) {
 		fprintf(stderr, "antmem: %s\n", err);
 		return EXIT_USAGE;

@@ -140,7 +140,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		.scenario = scenarios[0],
 		.n = DEFAULT_N,
 		.reps = 5, /* fresh-process repetitions: medians and spread, not one run */
-		.curve_stride = 1,
+		.curve_stride = 0, /* N/2000 once N is known */
 		.out_dir = "results",
 		.colony_name = "Tinyopolis",
 		.fraction_percent = 20,
@@ -255,6 +255,10 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 			return fail(err, err_size, "unknown option '%.60s' (see --help)", name);
 		}
 	}
+	/* run-all's default: about 2,000 rows, so the sampled run stays near
+	 * the real workload's speed (a row formatted per change point is not) */
+	if (!o->curve_stride)
+		o->curve_stride = o->scenario->n_from_data || o->n / 2000 < 1 ? 1 : o->n / 2000;
 	if (o->scenario->needs_data && !o->data_path && !o->help && !o->list)
 		return fail(err, err_size,
 			    "scenario %s needs --data FILE (an MNIST CSV: antmem-mnist-gen makes one)",
@@ -275,7 +279,10 @@ void options_usage(FILE *out)
 		"  --n N               iterations: ants to add (default %d, the seed's)\n"
 		"  --reps R            fresh-process repetitions of each run (default 5)\n"
 		"  --curve-stride K    write curve rows only at iterations divisible by K,\n"
-		"                      plus the last (default 1: every change point)\n"
+		"                      plus the last (default N/2000, at least 1, as\n"
+		"                      scripts/run-all; 1 keeps every change point, but each\n"
+		"                      row is formatted inside the measured run, which then\n"
+		"                      runs slower: scripts/overhead.py measures both strides)\n"
 		"  --out DIR           existing folder for curves/ and summary/ (default results)\n"
 		"  --mem-limit SIZE    address space each run may add, e.g. 64M: a run that\n"
 		"                      needs more stops with 'out of memory after K ants'\n"

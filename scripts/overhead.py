@@ -17,7 +17,9 @@ so a part below about 5 % is within that noise.
 usage: overhead.py --build BUILD [--n N] [--reps R] [--out DIR] [--full DIR]
   --full DIR  the summaries of a full run already made with the same N and
               repetitions (run-all's own): not run again
-writes DIR/overhead.csv and prints the table; exit 0, 1 when a run failed,
+writes DIR/overhead.csv and, for jemalloc's driver, DIR/stride-cost.csv (the
+sampled run at stride 1, every change point, against run-all's N/2000) and
+prints the tables; exit 0, 1 when a run failed,
 2 bad arguments"""
 import argparse
 import csv
@@ -35,10 +37,25 @@ ALLOCATORS = ["jemalloc", "glibc", "mimalloc"]  # what the drivers above measure
 PARTS = ["kernel", "kernel+usable", "full"]
 
 
-def run(driver, parts, n, reps, out):
-    subprocess.run([driver, "-q", "--n", str(n), "--reps", str(reps), "--curve-stride", str(max(1, n // 2000)),
+def run(driver, parts, n, reps, out, stride=None):
+    subprocess.run([driver, "-q", "--n", str(n), "--reps", str(reps),
+                    "--curve-stride", str(stride or max(1, n // 2000)),
                     "--sampler", parts, "--out", out], check=True, stdout=subprocess.DEVNULL)
     return read_ratios(out)
+
+
+def stride_costs(by_part, at_one, n):
+    """What a row at every change point costs against run-all's stride: the
+    sampled time at each stride over the unsampled and over the sampled run
+    that pays the kernel's records alone (jemalloc's driver)."""
+    lines = ["layout,allocator,stride,sampled_ns_per_ant,over_unsampled,over_kernel_records_only"]
+    for key in sorted(at_one, key=lambda k: order_key(*k, at_one[k]["index"])):
+        v, p = at_one[key], by_part[key]
+        ns = statistics.median(p["full"]["unsampled"])
+        kernel = p["kernel"]["sampled_ns"]
+        for stride, sampled in ((max(1, n // 2000), p["full"]["sampled_ns"]), (1, v["sampled_ns"])):
+            lines.append(f"{key[0]},{key[1]},{stride},{sampled:.1f},{sampled / ns:.3f},{sampled / kernel:.3f}")
+    return lines
 
 
 def read_ratios(out):
@@ -76,11 +93,15 @@ def main():
                         by_part.setdefault(key, {})[parts] = v
             for key, v in (read_ratios(args.full) if args.full else {}).items():
                 by_part.setdefault(key, {})["full"] = v
+            out = os.path.join(tmp, "stride-1")
+            os.makedirs(out)
+            at_one = run(os.path.join(args.build, "bench", DRIVERS[0]), "full", args.n, args.reps, out, stride=1)
     except (subprocess.CalledProcessError, OSError, InputError) as e:
         print(f"overhead.py: {e}", file=sys.stderr)
         return 1
     lines = ["layout,allocator,unsampled_ns_per_ant,fault_records,kernel_records_ratio,"
-             "usable_accounting_ratio,per_iteration_check_ratio,sampled_over_unsampled"]
+             "usable_accounting_ratio,per_iteration_check_ratio,sampled_over_unsampled,n,"
+             "ns_per_fault_record"]
     print(f"{'layout':12} {'allocator':9} {'ns/ant':>7} {'faults':>7} {'kernel':>7} {'usable':>7} "
           f"{'check':>7} {'total':>7}   (each a factor; total = their product; medians of {args.reps})")
     index = {k: p["index"] for k, parts in by_part.items() for p in parts.values() if "index" in p}
@@ -96,9 +117,15 @@ def main():
         kernel, usable, check = (b / a for a, b in zip(times, times[1:]))
         total, faults = times[-1] / ns, p["full"]["faults"]
         print(f"{layout:12} {alloc:9} {ns:7.1f} {faults:7.0f} {kernel:7.3f} {usable:7.3f} {check:7.3f} {total:7.3f}")
-        lines.append(f"{layout},{alloc},{ns:.1f},{faults:.0f},{kernel:.3f},{usable:.3f},{check:.3f},{total:.3f}")
+        # what one fault record costs: the kernel part's extra time, per record
+        per_record = (times[1] - ns) * args.n / faults if faults else 0.0
+        lines.append(f"{layout},{alloc},{ns:.1f},{faults:.0f},{kernel:.3f},{usable:.3f},{check:.3f},{total:.3f},"
+                     f"{args.n},{per_record:.0f}")
+    strides = stride_costs(by_part, at_one, args.n)
+    print("\n".join(strides))
     if args.out:
         write_atomic(os.path.join(args.out, "overhead.csv"), "\n".join(lines) + "\n")
+        write_atomic(os.path.join(args.out, "stride-cost.csv"), "\n".join(strides) + "\n")
     return 0
 
 

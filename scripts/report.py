@@ -16,6 +16,7 @@ import statistics
 import sys
 
 import breakdown
+import tracker_facts
 from antmem_results import (tool_parser, ALLOCATOR_ORDER, InputError, figure, load, order_key, read_gbench_entries,
                             replace_between, write_atomic)
 
@@ -311,46 +312,41 @@ def table_section(path, title, intro, columns):
     return ([f"\n## {title}\n", intro + "\n"] if intro else [f"\n## {title}\n"]) + [
         "| " + " | ".join(h for h, _, _ in columns) + " |",
         "|" + "|".join("---" if f == "t" else "---:" for _, _, f in columns) + "|",
-        *("| " + " | ".join(cell[f](r[k]) for _, k, f in columns) + " |" for r in rows)]
+        *("| " + " | ".join(cell[f](r[k]) if r.get(k) not in (None, "") else "–"
+                            for _, k, f in columns) + " |" for r in rows)]
 
 
 def sampling_section(results):
     """How RSS was measured and what sampling cost: rss-verify.csv
     (scripts/verify_rss.py), overhead.csv (scripts/overhead.py), timing.csv
     (scripts/run-all); nothing for the files that were not made."""
-    out = table_section(
-        os.path.join(results, "rss-verify.csv"), "RSS at every iteration, verified",
-        "The sampled runs read RSS from the kernel's page-fault records (one record per fault, "
-        "checked after every iteration without a system call; statm re-read after a release or a "
-        "file-backed fault). `antmem --verify-rss` also reads `/proc/self/statm` after every "
-        "iteration and counts where the two differ (`rss-verify.csv`):",
-        [("layout", "layout", "t"), ("allocator", "allocator", "t"), ("method", "rss_method", "t"),
-         ("iterations", "iterations", "n"), ("differing", "differing", "n"),
-         ("largest difference B", "max_diff_bytes", "n"), ("fault records", "fault_records", "n"),
-         ("statm reads", "statm_reads", "n")])
-    differ = [r for r in csv_rows(os.path.join(results, "rss-verify.csv")) or [] if int(float(r["differing"]))]
-    if out:
-        out.append("\n" + (
-            "Every pair agreed with statm at every iteration." if not differ else
-            f"**{len(differ)} pair(s) disagree**: " + "; ".join(
-                f"{r['layout']}/{r['allocator']} in {int(float(r['differing'])):,} iterations, by up to "
-                f"{int(float(r['max_diff_bytes'])):,} B" for r in differ) +
-            ". There the tracker's RSS is off until its next statm read (the runs above are "
-            "`--verify-rss` runs, one per pair): that pair's curve between those reads is not to "
-            "be cited; its summary figures are checked against the kernel's high-water mark "
-            "(`peak_rss_hwm_bytes`)."))
+    verified = csv_rows(os.path.join(results, "rss-verify.csv"))
+    out = []
+    if verified:
+        out += ["\n## RSS at every iteration, verified\n",
+                "`scripts/verify_rss.py` runs `antmem --verify-rss` (the tracker's RSS against a "
+                "`/proc/self/statm` read after every iteration) for every layout under every allocator, "
+                "each under the settings that move when it returns memory (`rss-verify.csv` has one row "
+                "per run):\n",
+                *tracker_facts.verify_table(verified), "",
+                *tracker_facts.verify_sentences(verified),
+                *tracker_facts.remainder_sentence(
+                    csv_rows(os.path.join(results, "colony-breakdown.csv")) or [])]
     out += table_section(
         os.path.join(results, "overhead.csv"), "What sampling costs, part by part",
         "Sampled / unsampled time of the same workload, split by `scripts/overhead.py` into "
         "factors (ratios of medians over the repetitions; the three product to the total): the "
         "kernel writing one page-fault record per fault (`--sampler kernel`), the layouts' "
         "usable-size accounting, and the per-iteration check. The kernel's part is the floor of "
-        "this method (a few hundred ns per fault here); times vary by 5-10 % between runs on this "
-        "machine, so a part under that is within the noise.",
+        "this method; times vary by 5-10 % between runs on this machine, so a part under that is "
+        "within the noise.",
         [("layout", "layout", "t"), ("allocator", "allocator", "t"),
          ("unsampled ns/ant", "unsampled_ns_per_ant", "r"), ("fault records", "fault_records", "n"),
          ("kernel", "kernel_records_ratio", "r"), ("usable accounting", "usable_accounting_ratio", "r"),
-         ("check", "per_iteration_check_ratio", "r"), ("total", "sampled_over_unsampled", "r")])
+         ("check", "per_iteration_check_ratio", "r"), ("total", "sampled_over_unsampled", "r"),
+         ("ns per fault record", "ns_per_fault_record", "r")])
+    out += [""] + tracker_facts.overhead_sentences(csv_rows(os.path.join(results, "overhead.csv")) or [])
+    out += tracker_facts.stride_sentences(csv_rows(os.path.join(results, "stride-cost.csv")) or [])
     out += table_section(os.path.join(results, "timing.csv"), "Where the run's time went", "",
                          [("phase", "phase", "t"), ("seconds", "seconds", "r")])
     return "\n".join(out) + ("\n" if out else "")

@@ -4,9 +4,11 @@ setting that moves when the allocators give memory back: runs
 `antmem --verify-rss` for every layout and allocator under each setting of
 SETTINGS and writes one table.
 
-usage: verify_rss.py [--build DIR] [--n N] --out OUT
+usage: verify_rss.py [--build DIR] [--n N] [--settings all|default] --out OUT
   --build DIR  the meson build folder with the three drivers (default build)
   --n N        ants per run (default 500000)
+  --settings   all (default): every setting below; default: each allocator's
+               defaults only (a quick run)
   --out OUT    folder for rss-verify.csv (the runs' own files go to a
                temporary folder and are removed)
 writes OUT/rss-verify.csv: per pair and setting the iterations compared, the
@@ -16,6 +18,7 @@ line per pair. Exit 0: every iteration of every run agreed; 1: some differed
 (the table says where; it is written anyway, as a finding); 2: bad input or
 a run failed."""
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -54,7 +57,9 @@ def run_setting(build, driver, env, n, folder):
     """One --verify-rss run of every layout: the driver's own refusal, if any,
     is an InputError."""
     os.makedirs(folder, exist_ok=True)
-    cmd = [os.path.join(build, "bench", driver), "-q", "--n", str(n), "--reps", "1",
+    # the driver dies with us (run-all killed alone must leave no orphan)
+    cmd = ["setpriv", "--pdeathsig", "TERM", "--"] if shutil.which("setpriv") else []
+    cmd += [os.path.join(build, "bench", driver), "-q", "--n", str(n), "--reps", "1",
            "--verify-rss", "--curve-stride", str(n), "--out", folder]
     p = subprocess.run(cmd, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
                        stderr=subprocess.PIPE, text=True)
@@ -88,6 +93,7 @@ def main(argv):
     parser = tool_parser(__doc__)
     parser.add_argument("--build", default="build")
     parser.add_argument("--n", type=int, default=500000)
+    parser.add_argument("--settings", choices=["all", "default"], default="all")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv[1:])
     if args.n < 1:
@@ -100,7 +106,7 @@ def main(argv):
     try:
         with tempfile.TemporaryDirectory(prefix="antmem-verify-rss.") as tmp:
             for driver, settings in SETTINGS.items():
-                for k, (setting, env, timing) in enumerate(settings):
+                for k, (setting, env, timing) in enumerate(settings[:1] if args.settings == "default" else settings):
                     folder = os.path.join(tmp, f"{driver}-{k}")
                     run_setting(args.build, driver, env, args.n, folder)
                     found += rows_of(folder, setting, timing)

@@ -17,7 +17,8 @@ import time
 import unittest
 
 ROOT = BUILD = None
-ARGS = ["-n", "20000", "-r", "1", "-G", "-P", "-D"]  # a few seconds: no Google Benchmark, CPython, datasets
+# a few seconds: no Google Benchmark, CPython, datasets, RSS timing settings
+ARGS = ["-n", "20000", "-r", "1", "-G", "-P", "-D", "--rss-settings", "default"]
 
 
 def hashes(folder):
