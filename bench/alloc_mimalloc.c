@@ -85,9 +85,8 @@ void alloc_purge(void)
 	 * decommit what it had scheduled there. */
 	long delay = mi_option_get(mi_option_decommit_delay) +
 		     mi_option_get(mi_option_decommit_extend_delay);
-	long segment_delay = mi_option_get(mi_option_segment_decommit_delay);
-	if (segment_delay > delay)
-		delay = segment_delay;
+	/* (whole free segments wait in a cache for segment_decommit_delay, but
+	 * mi_collect(true) purges that cache: no wait for it) */
 	mi_option_set(mi_option_decommit_delay, 0);
 	mi_option_set(mi_option_decommit_extend_delay, 0);
 	mi_option_set(mi_option_segment_decommit_delay, 0);

@@ -459,6 +459,9 @@ int rss_track_begin(struct rss_track *t, char *why, size_t why_size)
 		volatile const unsigned char *p = t->ring;
 		for (uint64_t off = 0; off <= t->mask + t->page_size; off += t->page_size)
 			(void)p[off];
+		/* and the first write to the meta page (data_tail) faults too: its
+		 * record must come before the head is taken, not after */
+		skip_to_head(t);
 	}
 	anchor(t);
 	if (t->method != RSS_METHOD_STATM)

@@ -29,8 +29,15 @@ int sampler_begin(struct sampler *s, FILE *out, uint64_t stride, uint64_t stats_
 	*s = (struct sampler){.out = out, .stride = stride, .stats_every = stats_every,
 			      .until_row = stride, .rows_until_stats = stats_every / stride,
 			      .verify = verify};
-	if (rss_track_begin(&s->rss, why, why_size) || sample_write_header(out) ||
-	    sample_take(&s->baseline, 0))
+	/* The allocator's statistics are read twice before the tracker starts:
+	 * the first reads make the allocator's own tables (jemalloc's ctl) and
+	 * run its code for the first time, pages that are not the workload's. */
+	sample_allocator_stats(&s->baseline);
+	sample_allocator_stats(&s->baseline);
+	int rc = rss_track_begin(&s->rss, why, why_size);
+	if (rc)
+		return rc; /* -2: ANTMEM_RSS_METHOD names what cannot be had */
+	if (sample_write_header(out) || sample_take(&s->baseline, 0))
 		return -1;
 	s->last = s->peak = s->baseline;
 	write_row(s, &s->baseline);

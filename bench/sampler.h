@@ -51,7 +51,7 @@ struct sampler {
 	int status; /* first write error, sticky */
 } __attribute__((aligned(64)));
 
-/* Starts the RSS tracker and takes the baseline (iteration 0), writes the
+/* Starts the RSS tracker (its -2 passed on) and takes the baseline (iteration 0), writes the
  * header and its row. A fallback to statm is said in why (else empty). */
 int sampler_begin(struct sampler *s, FILE *out, uint64_t stride, uint64_t stats_every,
 		  bool verify, char *why, size_t why_size) __attribute__((warn_unused_result));

@@ -345,8 +345,9 @@ def sampling_section(results):
          ("kernel", "kernel_records_ratio", "r"), ("usable accounting", "usable_accounting_ratio", "r"),
          ("check", "per_iteration_check_ratio", "r"), ("total", "sampled_over_unsampled", "r"),
          ("ns per fault record", "ns_per_fault_record", "r")])
-    out += [""] + tracker_facts.overhead_sentences(csv_rows(os.path.join(results, "overhead.csv")) or [])
-    out += tracker_facts.stride_sentences(csv_rows(os.path.join(results, "stride-cost.csv")) or [])
+    facts = (tracker_facts.overhead_sentences(csv_rows(os.path.join(results, "overhead.csv")) or []) +
+             tracker_facts.stride_sentences(csv_rows(os.path.join(results, "stride-cost.csv")) or []))
+    out += [""] + facts if facts else []
     out += table_section(os.path.join(results, "timing.csv"), "Where the run's time went", "",
                          [("phase", "phase", "t"), ("seconds", "seconds", "r")])
     return "\n".join(out) + ("\n" if out else "")

@@ -18,6 +18,7 @@
 #include "mem.h"
 #include "rss_track.h"
 #include "sample.h"
+#include "sampler.h"
 
 static size_t page;
 static int differing;   /* steps where the count was not statm's */
@@ -211,9 +212,49 @@ static void injected(const char *method, const char *fault)
 	unsetenv("ANTMEM_RSS_METHOD");
 }
 
+/* The sampler disturbs nothing it measures: over a window in which only it
+ * runs (a curve row at every iteration, the allocator's statistics read at
+ * every row, the worst case), not one page may fault, in its own storage or
+ * anywhere: every fault record there would be the sampler's own. */
+static char curve_buffer[64 * 1024];
+static struct sampler idle; /* as child.c's: storage fixed before the window */
+
+static void sampler_alone(void)
+{
+	FILE *out = fopen("/dev/null", "w");
+	CHECK(out != NULL, "/dev/null");
+	memset(curve_buffer, 1, sizeof curve_buffer);
+	setvbuf(out, curve_buffer, _IOFBF, sizeof curve_buffer);
+	char why[200];
+	setenv("ANTMEM_RSS_METHOD", "fault-trace", 1);
+	int rc = sampler_begin(&idle, out, 1, 1, false, why, sizeof why);
+	unsetenv("ANTMEM_RSS_METHOD");
+	if (rc == -2) {
+		printf("test_rss_track: fault-trace not available here: %s\n", why);
+		fclose(out);
+		return;
+	}
+	CHECK_EQ_INT(rc, 0, "sampler starts (%s)", why);
+	uint64_t faults = idle.rss.faults, head = rss_track_head(&idle.rss);
+	for (uint64_t i = 1; i <= 20000; i++)
+		sampler_tick(&idle, i);
+	(void)rss_track_update(&idle.rss);
+	CHECK_EQ_U64(idle.rss.faults - faults, 0,
+		     "fault records while only the sampler ran (20,000 rows, statistics at each)");
+	CHECK_EQ_U64(rss_track_head(&idle.rss), head, "nothing written to the ring");
+	CHECK_EQ_U64(idle.stats_read_bytes, 0, "pages the statistics reads made resident");
+	CHECK_EQ_INT(sampler_end(&idle), 0, "sampler ends");
+	fclose(out);
+}
+
 int main(void)
 {
 	page = (size_t)sysconf(_SC_PAGESIZE);
+#if defined(__SANITIZE_ADDRESS__)
+	/* its allocator maps and unmaps through raw system calls no wrapper sees */
+	printf("test_rss_track: AddressSanitizer's malloc: skipped\n");
+	return 77;
+#endif
 	if (alloc_init() == -ENXIO) {
 		printf("test_rss_track: malloc is not %s's here (a sanitizer?): skipped\n", alloc_name());
 		return 77;
@@ -223,6 +264,7 @@ int main(void)
 	run("page-faults");
 	run("statm");
 	unsetenv("ANTMEM_RSS_METHOD");
+	sampler_alone();
 	/* what --verify-rss exists to catch, shown caught */
 	char why[200];
 	enum rss_method best;
