@@ -209,10 +209,24 @@ static bool in_file_range(const struct rss_track *t, uint64_t addr)
 	return false;
 }
 
+/* RSS from statm; with a ring, everything up to its head is in that
+ * reading. The read itself may fault (the kernel copying into a stack page
+ * not touched before): its record then comes after statm was computed, so
+ * the read is repeated until no record arrived during it. */
 static void anchor(struct rss_track *t)
 {
-	t->rss = rss_bytes_now();
-	t->anchors++;
+	for (;;) {
+		uint64_t head = t->meta ? __atomic_load_n(&t->meta->data_head, __ATOMIC_ACQUIRE) : 0;
+		t->rss = rss_bytes_now();
+		t->anchors++;
+		if (!t->meta)
+			break;
+		if (__atomic_load_n(&t->meta->data_head, __ATOMIC_ACQUIRE) == head) {
+			t->tail = head;
+			__atomic_store_n(&t->meta->data_tail, t->tail, __ATOMIC_RELEASE);
+			break;
+		}
+	}
 	t->releases_seen = releases_now(t);
 	memset(t->recent, 0, sizeof t->recent);
 }
@@ -464,8 +478,6 @@ int rss_track_begin(struct rss_track *t, char *why, size_t why_size)
 		skip_to_head(t);
 	}
 	anchor(t);
-	if (t->method != RSS_METHOD_STATM)
-		skip_to_head(t);
 	t->peak = t->rss;
 	if (t->release_points == &mem_release_points)
 		mem_release_hook = rss_track_release_point; /* glibc: its frees release unseen */
@@ -551,10 +563,8 @@ uint64_t rss_track_update(struct rss_track *t)
 		if (file_maps_changed != t->maps_seen)
 			read_file_ranges(t);
 		if (releases_now(t) != t->releases_seen || !drain(t, head)) {
-			/* statm counts every page the records up to now would; nothing
-			 * faults between it and the head read (one thread, stack only) */
+			/* statm counts every page the records up to its reading would */
 			anchor(t);
-			skip_to_head(t);
 		}
 	}
 	if (t->rss > t->peak)
