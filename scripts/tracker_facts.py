@@ -100,9 +100,10 @@ def verify_sentences(rows):
             f"{len(spreads)} pairs"
             + ("." if len(within) == len(spreads) else
                "; " + ", ".join(f"{l}/{a} {p:,.0f}" for l, a, p in spreads if p > 1) +
-               " pages apart. There the setting also changes which freed pages later blocks reuse "
-               "(a purged page and a dirty one are reused in a different order), so the heap holding "
-               "the same colony has another shape: each setting's figure repeats, the settings differ."))
+               " pages apart. Each figure is read after the allocator returned every free page, so "
+               "no timer moves it within a setting; between settings the colony's blocks may lie on "
+               "other pages (one run per setting here: set these against the repetition ranges of "
+               "the tables above before reading a cause into them)."))
     return out
 
 
