@@ -44,6 +44,34 @@ class InputError(Exception):
     pass
 
 
+# Names and paths are data, never code. What becomes a file name or reaches
+# gnuplot (whose scripts hand file names to awk through a shell) must be
+# plain; a gnuplot string is single-quoted, its quotes doubled.
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}")
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_./+-]+")
+
+
+def plain_name(what, value):
+    """value, if a plain name (a file name of its own: no '/', not '.' or '..'); else InputError."""
+    if not isinstance(value, str) or not _PLAIN_NAME.fullmatch(value) or value.strip(".") == "":
+        raise InputError(f"{what} {value!r}: a name is letters, digits and _ . + - only")
+    return value
+
+
+def plain_path(what, value):
+    """value, if a path gnuplot's scripts can pass to a shell unquoted; else InputError."""
+    if not isinstance(value, str) or not _PLAIN_PATH.fullmatch(value):
+        raise InputError(f"{what} {value!r}: only letters, digits and _ . / + - can reach the charts")
+    return value
+
+
+def gp_string(value):
+    """value as a gnuplot single-quoted string ('' is a quote inside one)."""
+    if "\n" in value or "\0" in value:
+        raise InputError(f"{value!r}: a line break cannot reach gnuplot")
+    return "'" + value.replace("'", "''") + "'"
+
+
 def tool_version():
     """The commit the scripts are at (git describe), for every tool's --version."""
     import subprocess

@@ -31,7 +31,7 @@ import os
 import subprocess
 import sys
 
-from antmem_results import tool_parser, InputError, write_atomic
+from antmem_results import tool_parser, InputError, gp_string, plain_name, plain_path, write_atomic
 
 PAGE = 4096
 TIME_DRIFT = 0.2  # between two runs of the same code (README: "times vary by 5-20 %")
@@ -60,10 +60,14 @@ def entries(history):
     found = []
     for machine in sorted(os.listdir(history)):
         folder = os.path.join(history, machine)
-        for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+        if not os.path.isdir(folder) or os.path.islink(folder):
+            continue
+        plain_name(f"{history}: machine folder", machine)  # gathered from elsewhere: untrusted
+        for name in sorted(os.listdir(folder)):
             if name.endswith(".json"):
+                commit = plain_name(f"{folder}: entry", name[:-len(".json")])
                 doc = load_entry(os.path.join(folder, name))
-                found.append((machine, name[:-len(".json")], doc))
+                found.append((machine, commit, doc))
     if not found:
         raise InputError(f"{history}: no entries")
     return sorted(found, key=lambda e: (e[2]["run"].get("date_utc") or "", e[0]))
@@ -74,6 +78,8 @@ def record(results, history):
     machine, commit = doc["run"].get("machine_id"), doc["run"].get("commit")
     if not machine or not commit:
         raise InputError(f"{results}/results.json: no machine or commit to file it under")
+    plain_name(f"{results}/results.json: machine_id", machine)  # each becomes a file name
+    plain_name(f"{results}/results.json: commit", commit)
     folder = os.path.join(history, machine)
     os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, f"{commit}.json")
@@ -156,13 +162,16 @@ def trend(found, metric, scenario, allocator, out):
         for f in doc["figures"]:
             if f["scenario"] == scenario and f["layout"] not in layouts and f["allocator"] == allocator:
                 layouts.append(f["layout"])
+    for name in layouts:  # from the entries' figures: untrusted
+        plain_name("layout", name)
     tics = ", ".join(f'"{c[:7]}" {i}' for i, (_, c, _) in enumerate(found))
     for ext in ("png", "svg"):
         target = os.path.join(out, f"history-{metric}.{ext}")
         tmp = os.path.join(out, f".history-{metric}.tmp{os.getpid()}.{ext}")
-        gp = (f"dir='{here}/plot/'; data='{path}'; out='{tmp}'; layouts='{' '.join(layouts)}'; "
-              f"machines='{' '.join(machines)}'; what='{metric} ({scenario}, {allocator})'; "
-              f"svgname='history'; tics='{tics}'")
+        gp = "; ".join(f"{name}={gp_string(value)}" for name, value in (
+            ("dir", plain_path("scripts folder", here) + "/plot/"), ("data", plain_path("--out", path)),
+            ("out", tmp), ("layouts", " ".join(layouts)), ("machines", " ".join(machines)),
+            ("what", f"{metric} ({scenario}, {allocator})"), ("svgname", "history"), ("tics", tics)))
         p = subprocess.run(["gnuplot", "-e", gp, os.path.join(here, "plot", "history.gp")],
                            capture_output=True, text=True)
         if p.returncode != 0 or p.stderr.strip():

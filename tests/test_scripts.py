@@ -851,8 +851,8 @@ class ToolConventions(unittest.TestCase):
                 self.assertRegex(p.stdout, rf"^{os.path.basename(tool)} [0-9a-f]{{7,}}(-dirty)?\n$")
 
 
-class History(FixtureCopy):
-    """results_json.py and history.py over two machines and two commits."""
+class HistoryFixture(FixtureCopy):
+    """The fixture filed as history entries."""
 
     def tool(self, name, *args):
         return subprocess.run([sys.executable, script(name), *args], capture_output=True, text=True)
@@ -874,6 +874,10 @@ class History(FixtureCopy):
         with open(os.path.join(folder, "results.json"), "w") as f:
             json.dump(doc, f)
         return folder
+
+
+class History(HistoryFixture):
+    """results_json.py and history.py over two machines and two commits."""
 
     def test_results_json_schema(self):
         p = self.tool("results_json.py", self.res)
@@ -920,6 +924,69 @@ class History(FixtureCopy):
         p = self.tool("history.py", "list", "--history", os.path.join(self.tmp.name, "none"))
         self.assertEqual(p.returncode, 1)
         self.assertIn("no history", p.stderr)
+
+
+# A name that would run as gnuplot code (and, through its awk pipes, as shell)
+# if pasted into a script: each tool must refuse it, and the command not run.
+def hostile(mark):
+    return f"evil' . system('touch {mark}') . '"
+
+
+class NamesAreData(HistoryFixture):
+    """Names and paths are data, never code: a hostile machine folder, commit,
+    layout cell or results path is refused by name; nothing runs, nothing is
+    written outside the history."""
+
+    def assert_not_run(self, p, mark, words):
+        self.assertNotEqual(p.returncode, 0, p.stdout)
+        self.assertIn(words, p.stderr)
+        self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+        self.assertFalse(os.path.exists(mark), "the planted command ran")
+
+    def test_hostile_machine_folder_in_a_history(self):
+        history = os.path.join(self.tmp.name, "history")
+        p = self.tool("history.py", "record", self.entry("alpha-1", "aaaaaaaaaaaa", "2026-01-01T00:00:00Z"),
+                      "--history", history)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        mark = os.path.join(self.tmp.name, "PWNED")
+        shutil.copytree(os.path.join(history, "alpha-1"), os.path.join(history, hostile(mark)))
+        p = self.tool("history.py", "report", "--history", history, "--out", os.path.join(self.tmp.name, "o"))
+        self.assert_not_run(p, mark, "machine folder")
+
+    def test_commit_that_climbs_out_of_the_history(self):
+        history = os.path.join(self.tmp.name, "history")
+        p = self.tool("history.py", "record", self.entry("alpha-1", "../../TRAV", "2026-01-01T00:00:00Z"),
+                      "--history", history)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("commit '../../TRAV'", p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp.name, "TRAV.json")))
+        self.assertFalse(os.path.exists(os.path.join(history, "alpha-1")), "nothing filed")
+
+    @unittest.skipUnless(shutil.which("gnuplot"), "gnuplot not installed")
+    def test_hostile_layout_cell_and_results_path_for_plot_all(self):
+        self.assertEqual(subprocess.run([sys.executable, script("report.py"), self.res],
+                                        capture_output=True).returncode, 0)
+        mark = os.path.join(self.tmp.name, "PWNED")
+        data = os.path.join(self.res, "colony-bytes-per-ant.csv")
+        with open(data) as f:
+            lines = f.read().splitlines()
+        lines[1] = hostile(mark) + lines[1][lines[1].index(","):]
+        with open(data, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        p = subprocess.run([script("plot-all"), self.res], capture_output=True, text=True)
+        self.assert_not_run(p, mark, "plot-all: layout")
+        odd = os.path.join(self.tmp.name, hostile(mark))
+        shutil.copytree(self.res, odd)
+        p = subprocess.run([script("plot-all"), odd], capture_output=True, text=True)
+        self.assert_not_run(p, mark, "plot-all: results folder")
+
+    def test_hostile_out_for_run_all(self):
+        mark = os.path.join(self.tmp.name, "PWNED")
+        for out in (os.path.join(self.tmp.name, hostile(mark)), os.path.join(self.tmp.name, "my results")):
+            p = subprocess.run([script("run-all"), "-b", BUILD, "-o", out], capture_output=True, text=True)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assert_not_run(p, mark, "can be in the results or checkout path")
+            self.assertFalse(os.path.exists(out), "refused before anything was made")
 
 
 if __name__ == "__main__":
