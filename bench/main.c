@@ -80,9 +80,16 @@ static int lock_out_dir(const char *out, char *err, size_t err_size)
 		snprintf(err, err_size, "%s: path too long", out);
 		return -1;
 	}
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		snprintf(err, err_size, "%.400s: %s", path, strerror(errno));
+	/* never through a link someone planted in the folder */
+	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
+		snprintf(err, err_size, "%.400s: %s", path,
+			 fd < 0 && errno == ELOOP ? "a symbolic link: refused"
+			 : fd < 0		  ? strerror(errno)
+						  : "not a plain file of its own (a second name?): refused");
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB)) {

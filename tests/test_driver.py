@@ -349,6 +349,34 @@ class RssTracker(unittest.TestCase):
             self.assertTrue(all(r["rss_by_faults"] == "0" for r in rows), name)
 
 
+def plant_link(folder, name, target):
+    """As another user (nobody), as a stranger sharing a folder would: a
+    symbolic link NAME in FOLDER, made world-writable but not sticky (in a
+    sticky one the kernel's protected_symlinks would refuse the link for us)."""
+    os.chmod(folder, 0o777)
+    subprocess.run(["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
+                    "ln", "-s", target, os.path.join(folder, name)], check=True)
+
+
+class PlantedLinks(unittest.TestCase):
+    @unittest.skipUnless(os.geteuid() == 0 and shutil.which("setpriv"), "needs root to act as another user")
+    def test_lock_link_is_not_followed(self):
+        with tempfile.TemporaryDirectory() as d:
+            victim = os.path.join(d, "victim")
+            with open(victim, "w") as f:
+                f.write("root's own\n")
+            os.chmod(victim, 0o600)
+            out = os.path.join(d, "out")
+            os.mkdir(out)
+            os.chmod(d, 0o755)  # the stranger can reach out/
+            plant_link(out, ".antmem.lock", victim)
+            p = subprocess.run([ANTMEM, "--n", "10", "--out", out], capture_output=True, text=True)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertIn("a symbolic link: refused", p.stderr)
+            with open(victim) as f:
+                self.assertEqual(f.read(), "root's own\n", "the planted link was followed")
+
+
 class BadInput(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()

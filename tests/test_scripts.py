@@ -794,6 +794,27 @@ class MissingDependencies(unittest.TestCase):
         self.assertIn("Google Benchmark not found: apt-get install libbenchmark-dev", p.stdout + p.stderr)
 
 
+class RunAllLock(unittest.TestCase):
+    @unittest.skipUnless(os.geteuid() == 0 and shutil.which("setpriv"), "needs root to act as another user")
+    def test_planted_lock_link_is_not_followed(self):
+        """run-all's lock lies beside the results folder, where others may
+        write (/tmp): a link planted there by another user is refused."""
+        with tempfile.TemporaryDirectory() as d:
+            victim = os.path.join(d, "victim")
+            with open(victim, "w") as f:
+                f.write("root's own\n")
+            os.chmod(victim, 0o600)
+            os.chmod(d, 0o777)  # writable by all, not sticky: the kernel's protected_symlinks is no help
+            subprocess.run(["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
+                            "ln", "-s", victim, os.path.join(d, ".x.run-all.lock")], check=True)
+            p = subprocess.run([script("run-all"), "-b", BUILD, "-o", os.path.join(d, "x")],
+                               capture_output=True, text=True)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertIn("not a file of ours", p.stderr)
+            with open(victim) as f:
+                self.assertEqual(f.read(), "root's own\n", "the planted link was followed")
+
+
 class RunAllArguments(unittest.TestCase):
     def test_bad_arguments(self):
         for args, words in ((["-n", "abc"], "'abc' is not a positive integer"),
