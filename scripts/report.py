@@ -316,6 +316,21 @@ def table_section(path, title, intro, columns):
                             for _, k, f in columns) + " |" for r in rows)]
 
 
+def live_ranges(results):
+    """RSS live per pair over the main run's repetitions: {(layout,
+    allocator): (min, max, n)} B/ant, empty when the summaries cannot be read."""
+    try:
+        entries = load(results, "colony", check_curves=False)
+    except InputError:
+        return {}
+    out = {}
+    for e in entries:
+        live = [r["bytes_per_ant_rss_purged"] for r in e["rows"] if r["bytes_per_ant_rss_purged"] is not None]
+        n = int(e["rows"][0]["n"])
+        out[(e["layout"], e["allocator"])] = (min(live), max(live), n) if live else (None, None, n)
+    return out
+
+
 def sampling_section(results):
     """How RSS was measured and what sampling cost: rss-verify.csv
     (scripts/verify_rss.py), overhead.csv (scripts/overhead.py), timing.csv
@@ -329,7 +344,7 @@ def sampling_section(results):
                 "each under the settings that move when it returns memory (`rss-verify.csv` has one row "
                 "per run):\n",
                 *tracker_facts.verify_table(verified), "",
-                *tracker_facts.verify_sentences(verified),
+                *tracker_facts.verify_sentences(verified, live_ranges(results)),
                 *tracker_facts.remainder_sentence(
                     csv_rows(os.path.join(results, "colony-breakdown.csv")) or [])]
     out += table_section(

@@ -47,8 +47,10 @@ def verify_table(rows):
     return out
 
 
-def verify_sentences(rows):
-    """The findings of rss-verify.csv, as sentences."""
+def verify_sentences(rows, live_ranges=None):
+    """The findings of rss-verify.csv, as sentences. live_ranges: the main
+    run's RSS live per pair over its repetitions, {(layout, allocator): (min,
+    max, n)} in B/ant, the spread a rerun with the same settings shows."""
     if not rows:
         return []
     runs, n = len(rows), int(rows[0]["n"])
@@ -91,19 +93,44 @@ def verify_sentences(rows):
     for (layout, alloc), rs in _by_pair(rows).items():
         live = [float(r["bytes_per_ant_rss_live"]) for r in rs if r["timing_only"] == "1"]
         if len(live) > 1:
-            spreads.append((layout, alloc, (max(live) - min(live)) * int(rs[0]["n"]) / PAGE))
+            spreads.append((layout, alloc, (max(live) - min(live)) * int(rs[0]["n"]) / PAGE,
+                            int(rs[0]["n"])))
     if spreads:
-        within = [s for s in spreads if s[2] <= 1]
-        out.append(
-            f"- **RSS live across release timings** (the settings that change when an allocator "
-            f"returns memory, not where it puts blocks): within 1 page for {len(within)} of "
-            f"{len(spreads)} pairs"
-            + ("." if len(within) == len(spreads) else
-               "; " + ", ".join(f"{l}/{a} {p:,.0f}" for l, a, p in spreads if p > 1) +
-               " pages apart. Each figure is read after the allocator returned every free page, so "
-               "no timer moves it within a setting; between settings the colony's blocks may lie on "
-               "other pages (one run per setting here: set these against the repetition ranges of "
-               "the tables above before reading a cause into them)."))
+        within = [s for s in spreads if round(s[2]) <= 1]
+        text = (f"- **RSS live across release timings** (the settings that change when an allocator "
+                f"returns memory, not where it puts blocks): within 1 page for {len(within)} of "
+                f"{len(spreads)} pairs")
+        if len(within) < len(spreads):
+            text += "; " + ", ".join(f"{l}/{a} {p:,.0f}" for l, a, p, _ in spreads if round(p) > 1) + " pages apart."
+            ranges = live_ranges or {}
+            known = [(l, a, p, (ranges[(l, a)][1] - ranges[(l, a)][0]) * n / PAGE)
+                     for l, a, p, n in spreads
+                     if (l, a) in ranges and ranges[(l, a)][1] is not None and ranges[(l, a)][2] == n]
+            if known:
+                inside = [k for k in known if k[2] <= k[3] + 1]
+                text += (f" Against a rerun: {len(inside)} of {len(known)} pairs stay within the spread "
+                         f"their RSS live shows over the main run's repetitions (fresh processes, the "
+                         f"same default settings: up to {max(k[3] for k in known):,.0f} pages)"
+                         + ("." if len(inside) == len(known) else
+                            "; beyond it: " + ", ".join(f"{l}/{a} ({p:,.0f} against {r:,.0f})"
+                                                        for l, a, p, r in known if p > r + 1) + "."))
+            moved = []
+            for l, a, p, n in spreads:
+                rs = [r for r in _by_pair(rows)[(l, a)] if r["timing_only"] == "1"
+                      and r.get("bytes_per_ant_growth_untouched")]
+                if round(p) > 1 and len(rs) > 1:
+                    u = [float(r["bytes_per_ant_growth_untouched"]) for r in rs]
+                    moved.append(f"{l}/{a} {(max(u) - min(u)) * n / PAGE:,.0f}")
+            text += (" Each figure is read after the allocator returned every free page, so a "
+                     "difference between settings is in what the live colony holds, not memory left "
+                     "unreturned"
+                     + (f". In the same runs the live arrays' untouched spare capacity (requested, never "
+                        f"resident: `growth_untouched`) moved by {', '.join(moved)} pages: where the two "
+                        "move together, the setting decided whether growing arrays landed on recycled "
+                        "dirty pages (resident) or on clean ones." if moved else "."))
+        else:
+            text += "."
+        out.append(text)
     return out
 
 

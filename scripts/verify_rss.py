@@ -49,7 +49,7 @@ SETTINGS = {
 }
 COLUMNS = ["layout", "allocator", "setting", "timing_only", "n", "rss_method", "iterations",
            "differing", "first_differing", "max_diff_bytes", "peak_minus_hwm_bytes",
-           "bytes_per_ant_rss_live", "fault_records", "zero_page_reads", "statm_reads",
+           "bytes_per_ant_rss_live", "bytes_per_ant_growth_untouched", "fault_records", "zero_page_reads", "statm_reads",
            "stats_read_bytes"]
 
 
@@ -83,6 +83,9 @@ def rows_of(folder, setting, timing):
                    "max_diff_bytes": int(r["rss_verify_max_diff_bytes"]),
                    "peak_minus_hwm_bytes": "" if hwm is None else int(r["peak_rss_bytes"] - hwm),
                    "bytes_per_ant_rss_live": f"{r['bytes_per_ant_rss_purged']:.3f}",
+                   # spare capacity of live arrays on pages never touched: what
+                   # a setting moves when blocks land on recycled dirty pages
+                   "bytes_per_ant_growth_untouched": f"{r['bytes_per_ant_growth_untouched'] or 0:.3f}",
                    "fault_records": int(r["rss_fault_records"]),
                    "zero_page_reads": int(r["rss_zero_page_reads"] or 0),
                    "statm_reads": int(r["rss_anchors"]),
