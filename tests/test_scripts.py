@@ -540,6 +540,18 @@ class Compare(unittest.TestCase):
     def scale_summary(self, layout, column, factor):
         self.edit_summary(layout, lambda r: r.update({column: f"{float(r[column]) * factor:.3f}"}))
 
+    def test_stray_copy_cannot_hide_a_regression(self):
+        """The old summary kept as a copy beside a regressed one: refused by
+        name (exit 2), where it used to win and the gate passed."""
+        path = os.path.join(self.new, "summary", f"colony-{first()}-jemalloc.csv")
+        shutil.copy(path, path[:-4] + "_copy.csv")
+        shutil.copy(path[:-4] + ".json", path[:-4] + "_copy.json")
+        self.scale_summary(first(), "bytes_per_ant_usable", 1.5)
+        p = self.compare()
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn(f"colony-{first()}-jemalloc_copy.csv: holds colony/{first()}/jemalloc", p.stderr)
+        self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+
     def test_same_run_no_change(self):
         p = self.compare()
         self.assertEqual(p.returncode, 0, p.stderr)
