@@ -76,8 +76,11 @@ def tool_version():
     """The commit the scripts are at (git describe), for every tool's --version."""
     import subprocess
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-    p = subprocess.run(["git", "-C", root, "describe", "--always", "--dirty", "--abbrev=12"],
-                       capture_output=True, text=True)
+    try:
+        p = subprocess.run(["git", "-C", root, "describe", "--always", "--dirty", "--abbrev=12"],
+                           capture_output=True, text=True)
+    except OSError:  # no git here: every tool still runs
+        return "unknown"
     return p.stdout.strip() or "unknown"
 
 

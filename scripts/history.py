@@ -21,13 +21,20 @@ and the commands that read them.
 Options: --history DIR (default results/history), --allocator A (default
 jemalloc), --scenario S (default colony). Figures that depend on the machine
 (RSS, time) are marked so: compare them within one machine.
+Entries are checked whole (gathered from other machines, they are untrusted):
+a malformed, future-dated or --quick entry, or one whose content is not its
+folder's and name's, is refused by name; record does not replace an existing
+entry without --replace.
 Standard library (and gnuplot for the charts). Exit status: 0; 1 bad or missing
-input (nothing written); 2 bad arguments."""
+input (nothing written); 2 bad arguments; 3 report without gnuplot."""
 import argparse
 import csv
+import datetime
 import io
 import json
+import math
 import os
+import shutil
 import subprocess
 import sys
 
@@ -42,14 +49,48 @@ EXACT = ("bytes_per_ant_requested", "bytes_per_ant_usable", "bytes_per_ant_alloc
          "bytes_per_ant_padding", "bytes_per_ant_growth_slack")
 
 
+FIGURE_TEXT = ("scenario", "layout", "allocator", "metric")
+FIGURE_NUMBERS = ("n", "median", "min", "max")
+
+
 def load_entry(path):
+    """A results.json, checked whole: an entry gathered from another machine
+    is untrusted, and a malformed one is refused by name, never a traceback."""
     try:
         with open(path) as f:
             doc = json.load(f)
     except (OSError, ValueError) as e:
         raise InputError(f"{path}: {e}") from None
-    if not str(doc.get("schema", "")).startswith("antmem-results/"):
-        raise InputError(f"{path}: not an antmem results.json (schema {doc.get('schema')!r})")
+    if not isinstance(doc, dict) or not str(doc.get("schema", "")).startswith("antmem-results/"):
+        raise InputError(f"{path}: not an antmem results.json (schema "
+                         f"{doc.get('schema') if isinstance(doc, dict) else None!r})")
+    run, figures = doc.get("run"), doc.get("figures")
+    if not isinstance(run, dict) or not isinstance(figures, list):
+        raise InputError(f"{path}: no 'run' object or 'figures' list")
+    for k in ("commit", "machine_id", "date_utc"):
+        if not isinstance(run.get(k), str) or not run[k]:
+            raise InputError(f"{path}: run.{k}: missing or not text")
+    try:
+        date = datetime.datetime.strptime(run["date_utc"], "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        raise InputError(f"{path}: run.date_utc {run['date_utc']!r}: not YYYY-MM-DDTHH:MM:SSZ") from None
+    if date > datetime.datetime.utcnow() + datetime.timedelta(days=1):
+        raise InputError(f"{path}: run.date_utc {run['date_utc']}: in the future")
+    if "--quick" in str(run.get("command", "")).split():
+        raise InputError(f"{path}: a --quick run (not citable): not a history entry")
+    for i, f in enumerate(figures):
+        where = f"{path}: figures[{i}]"
+        if not isinstance(f, dict):
+            raise InputError(f"{where}: not an object")
+        for k in FIGURE_TEXT:
+            if not isinstance(f.get(k), str):
+                raise InputError(f"{where}.{k}: missing or not text")
+        for k in FIGURE_NUMBERS:
+            v = f.get(k)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
+                raise InputError(f"{where}.{k}: {v!r}: not a finite, non-negative number")
+        if not isinstance(f.get("machine_dependent"), bool):
+            raise InputError(f"{where}.machine_dependent: missing or not true/false")
     return doc
 
 
@@ -66,14 +107,18 @@ def entries(history):
         for name in sorted(os.listdir(folder)):
             if name.endswith(".json"):
                 commit = plain_name(f"{folder}: entry", name[:-len(".json")])
-                doc = load_entry(os.path.join(folder, name))
+                path = os.path.join(folder, name)
+                doc = load_entry(path)
+                if (doc["run"]["machine_id"], doc["run"]["commit"]) != (machine, commit):
+                    raise InputError(f"{path}: holds the run of {doc['run']['machine_id']} at "
+                                     f"{doc['run']['commit']}, not of this folder and name: refused")
                 found.append((machine, commit, doc))
     if not found:
         raise InputError(f"{history}: no entries")
     return sorted(found, key=lambda e: (e[2]["run"].get("date_utc") or "", e[0]))
 
 
-def record(results, history):
+def record(results, history, replace=False):
     doc = load_entry(os.path.join(results, "results.json"))
     machine, commit = doc["run"].get("machine_id"), doc["run"].get("commit")
     if not machine or not commit:
@@ -83,8 +128,12 @@ def record(results, history):
     folder = os.path.join(history, machine)
     os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, f"{commit}.json")
+    existed = os.path.lexists(path)
+    if existed and not replace:
+        raise InputError(f"{path}: this machine's entry for commit {commit} exists: not replaced "
+                         "(--replace to replace it)")
     write_atomic(path, json.dumps(doc, indent=1) + "\n")
-    return path
+    return ("replaced (a later run of the same commit on this machine) " if existed else "recorded ") + path
 
 
 def key(f):
@@ -178,7 +227,22 @@ def trend(found, metric, scenario, allocator, out):
             if os.path.exists(tmp):
                 os.remove(tmp)
             raise InputError(f"gnuplot: {p.stderr.strip().splitlines()[-1] if p.stderr.strip() else p.returncode}")
+        if not whole(tmp, ext):  # gnuplot exits 0 when the disk fills under it
+            os.remove(tmp)
+            raise InputError(f"{target}: not written whole (disk full?)")
         os.replace(tmp, target)
+
+
+def whole(path, ext):
+    """A chart counts only when its file ends as a whole PNG (the IEND chunk) or SVG."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(0, os.SEEK_END)
+            f.seek(max(0, f.tell() - 64))
+            tail = f.read()
+    except OSError:
+        return False
+    return tail.endswith(b"IEND\xaeB`\x82") if ext == "png" else b"</svg>" in tail
 
 
 def main():
@@ -189,6 +253,7 @@ def main():
     parser.add_argument("--out", help="report: the folder for HISTORY.md and the charts")
     parser.add_argument("--allocator", default="jemalloc")
     parser.add_argument("--scenario", default="colony")
+    parser.add_argument("--replace", action="store_true", help="record: replace an existing entry")
     args = parser.parse_args()
     if args.command == "record" and not args.results:
         parser.error("record needs the results folder")
@@ -196,7 +261,7 @@ def main():
         parser.error("report needs --out DIR")
     try:
         if args.command == "record":
-            print(f"history.py: recorded {record(args.results, args.history)}", file=sys.stderr)
+            print(f"history.py: {record(args.results, args.history, args.replace)}", file=sys.stderr)
             return 0
         found = entries(args.history)
         if args.command == "list":
@@ -209,6 +274,9 @@ def main():
                 print(f"{machine} {commit}: {sc}/{lay}/{al} n={n} {metric}: {a:.3f} -> {b:.3f} ({why})")
             print(f"history.py: {len(moved)} step(s) in {len(found)} entries", file=sys.stderr)
         else:
+            if not shutil.which("gnuplot"):
+                print("history.py: gnuplot not found: apt-get install gnuplot-nox", file=sys.stderr)
+                return 3
             os.makedirs(args.out, exist_ok=True)
             text = ["# antmem over commits and machines\n",
                     "Generated by `scripts/history.py report` from "

@@ -961,6 +961,63 @@ class History(HistoryFixture):
         self.assertIn("no history", p.stderr)
 
 
+class HistoryEntries(HistoryFixture):
+    """history.py refuses, by name and in one line, what a gathered history
+    may hold: malformed, future-dated, --quick or misfiled entries, and a
+    second record of a commit; without gnuplot, report says which package."""
+
+    def filed(self, edit=None, machine="alpha-1", commit="aaaaaaaaaaaa"):
+        history = os.path.join(self.tmp.name, "history")
+        folder = self.entry(machine, commit, "2026-01-01T00:00:00Z")
+        if edit:
+            path = os.path.join(folder, "results.json")
+            with open(path) as f:
+                doc = json.load(f)
+            edit(doc)
+            with open(path, "w") as f:
+                json.dump(doc, f)
+        return history, folder
+
+    def refused(self, p, words):
+        self.assertEqual(p.returncode, 1, p.stdout)
+        self.assertIn(words, p.stderr)
+        self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+        self.assertNotIn("Traceback", p.stderr)
+
+    def test_malformed_entries_are_refused_by_name(self):
+        cases = [(lambda d: d.pop("figures"), "no 'run' object or 'figures' list"),
+                 (lambda d: d["run"].pop("commit"), "run.commit: missing or not text"),
+                 (lambda d: d["figures"][0].update(median="lots"), "figures[0].median: 'lots'"),
+                 (lambda d: d["figures"][1].pop("layout"), "figures[1].layout: missing"),
+                 (lambda d: d["run"].update(date_utc="2999-01-01T00:00:00Z"), "in the future"),
+                 (lambda d: d["run"].update(command="scripts/run-all --quick"), "a --quick run")]
+        for edit, words in cases:
+            with self.subTest(words=words):
+                history, folder = self.filed(edit)
+                self.refused(self.tool("history.py", "record", folder, "--history", history), words)
+                shutil.rmtree(history, ignore_errors=True)
+
+    def test_misfiled_entry_and_second_record(self):
+        history, folder = self.filed()
+        self.assertEqual(self.tool("history.py", "record", folder, "--history", history).returncode, 0)
+        self.refused(self.tool("history.py", "record", folder, "--history", history),
+                     "exists: not replaced (--replace to replace it)")
+        self.assertEqual(self.tool("history.py", "record", folder, "--history", history,
+                                   "--replace").returncode, 0)
+        shutil.copy(os.path.join(history, "alpha-1", "aaaaaaaaaaaa.json"),
+                    os.path.join(history, "alpha-1", "bbbbbbbbbbbb.json"))
+        self.refused(self.tool("history.py", "list", "--history", history), "not of this folder and name")
+
+    def test_report_without_gnuplot_names_the_package(self):
+        history, folder = self.filed()
+        self.assertEqual(self.tool("history.py", "record", folder, "--history", history).returncode, 0)
+        env = dict(os.environ, PATH=os.path.dirname(sys.executable))
+        p = subprocess.run([sys.executable, script("history.py"), "report", "--history", history,
+                            "--out", os.path.join(self.tmp.name, "o")], capture_output=True, text=True, env=env)
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertEqual(p.stderr.strip(), "history.py: gnuplot not found: apt-get install gnuplot-nox")
+
+
 # A name that would run as gnuplot code (and, through its awk pipes, as shell)
 # if pasted into a script: each tool must refuse it, and the command not run.
 def hostile(mark):
