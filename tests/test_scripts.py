@@ -1011,7 +1011,9 @@ class HistoryEntries(HistoryFixture):
     def test_report_without_gnuplot_names_the_package(self):
         history, folder = self.filed()
         self.assertEqual(self.tool("history.py", "record", folder, "--history", history).returncode, 0)
-        env = dict(os.environ, PATH=os.path.dirname(sys.executable))
+        empty = os.path.join(self.tmp.name, "bin")  # a PATH with no gnuplot (python runs by its full path)
+        os.mkdir(empty)
+        env = dict(os.environ, PATH=empty)
         p = subprocess.run([sys.executable, script("history.py"), "report", "--history", history,
                             "--out", os.path.join(self.tmp.name, "o")], capture_output=True, text=True, env=env)
         self.assertEqual(p.returncode, 3, p.stderr)
