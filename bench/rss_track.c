@@ -268,9 +268,22 @@ static int tracepoint(const char *name, uint64_t *id, uint32_t *addr_off, uint32
 	return -1;
 }
 
-static int event_open(struct perf_event_attr *attr)
+/* One record per event into a ring nobody waits on (no wake-up work per
+ * record): the attributes every method shares. */
+static int event_open(const struct rss_track *t, uint32_t type, uint64_t config, uint64_t sample_type)
 {
-	return (int)syscall(SYS_perf_event_open, attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	struct perf_event_attr attr = {
+		.type = type,
+		.size = sizeof attr,
+		.config = config,
+		.sample_period = 1,
+		.sample_type = sample_type,
+		.disabled = 1,
+		.exclude_hv = 1,
+		.watermark = 1,
+		.wakeup_watermark = (uint32_t)(RING_DATA_PAGES * t->page_size),
+	};
+	return (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
 }
 
 static void say_refused(char *why, size_t why_size, const char *what, int e)
@@ -296,24 +309,12 @@ static int open_trace(struct rss_track *t, char *why, size_t why_size)
 					"readable (tracefs not mounted, or not root)");
 		return -1;
 	}
-	struct perf_event_attr attr = {
-		.type = PERF_TYPE_TRACEPOINT,
-		.size = sizeof attr,
-		.config = uid,
-		.sample_period = 1,
-		.sample_type = PERF_SAMPLE_RAW,
-		.disabled = 1,
-		/* nobody waits on the ring: no wake-up work per record */
-		.watermark = 1,
-		.wakeup_watermark = (uint32_t)(RING_DATA_PAGES * t->page_size),
-	};
-	t->fd = event_open(&attr);
+	t->fd = event_open(t, PERF_TYPE_TRACEPOINT, uid, PERF_SAMPLE_RAW);
 	if (t->fd < 0) {
 		say_refused(why, why_size, "perf_event_open of exceptions:page_fault_user", errno);
 		return -1;
 	}
-	attr.config = kid;
-	t->fd_kernel = event_open(&attr);
+	t->fd_kernel = event_open(t, PERF_TYPE_TRACEPOINT, kid, PERF_SAMPLE_RAW);
 	if (t->fd_kernel < 0) {
 		say_refused(why, why_size, "perf_event_open of exceptions:page_fault_kernel", errno);
 		return -1;
@@ -323,19 +324,9 @@ static int open_trace(struct rss_track *t, char *why, size_t why_size)
 
 static int open_page_faults(struct rss_track *t, char *why, size_t why_size)
 {
-	struct perf_event_attr attr = {
-		.type = PERF_TYPE_SOFTWARE,
-		.size = sizeof attr,
-		.config = PERF_COUNT_SW_PAGE_FAULTS,
-		.sample_period = 1,
-		.disabled = 1,
-		.exclude_hv = 1,
-		.watermark = 1,
-		.wakeup_watermark = (uint32_t)(RING_DATA_PAGES * t->page_size),
-	};
 	/* Faults taken in the kernel (a read() into a fresh buffer) must count
 	 * too: where only user faults may be recorded (exclude_kernel), statm. */
-	t->fd = event_open(&attr);
+	t->fd = event_open(t, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS, 0);
 	if (t->fd < 0) {
 		say_refused(why, why_size, "perf_event_open", errno);
 		return -1;
@@ -578,7 +569,7 @@ void rss_track_release_point(void)
 	if (!active || inside || inject_missed_peak)
 		return;
 	inside = true;
-	if (!rss_track_quiet(active) || active->method == RSS_METHOD_STATM)
+	if (!rss_track_quiet(active)) /* never quiet under statm */
 		rss_track_update(active);
 	inside = false;
 }

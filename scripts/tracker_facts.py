@@ -89,8 +89,8 @@ def verify_sentences(rows, live_ranges=None):
                   f"runs ({_span([_pages(int(r['stats_read_bytes'])) for r in stats])} pages: "
                   f"{', '.join(sorted({r['allocator'] for r in stats}))}); they are in RSS, counted "
                   "at once, and the summary names them (`stats_read_bytes`)."))
-    spreads = []
-    for (layout, alloc), rs in _by_pair(rows).items():
+    spreads, pairs = [], _by_pair(rows)
+    for (layout, alloc), rs in pairs.items():
         live = [float(r["bytes_per_ant_rss_live"]) for r in rs if r["timing_only"] == "1"]
         if len(live) > 1:
             spreads.append((layout, alloc, (max(live) - min(live)) * int(rs[0]["n"]) / PAGE,
@@ -116,7 +116,7 @@ def verify_sentences(rows, live_ranges=None):
                                                         for l, a, p, r in known if p > r + 1) + "."))
             moved = []
             for l, a, p, n in spreads:
-                rs = [r for r in _by_pair(rows)[(l, a)] if r["timing_only"] == "1"
+                rs = [r for r in pairs[(l, a)] if r["timing_only"] == "1"
                       and r.get("bytes_per_ant_growth_untouched")]
                 if round(p) > 1 and len(rs) > 1:
                     u = [float(r["bytes_per_ant_growth_untouched"]) for r in rs]
