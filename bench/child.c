@@ -25,6 +25,8 @@ static void on_interrupt(int sig)
 	const char *tmp = atomic_pending_path();
 	if (tmp[0])
 		unlink(tmp);
+	atomic_drop_held();
+	atomic_drop_scratch();
 	_exit(128 + sig);
 }
 
@@ -172,13 +174,12 @@ static int child_main(const struct options *o, const struct variant *v, bool sam
 		r.rss_zero_page_reads = sampler.rss.zero_page_reads;
 		r.stats_read_bytes = sampler.stats_read_bytes;
 		r.verified = sampler.verified;
-		if (!r.complete) /* keep it, under a name no chart or report takes */
-			curve_path_incomplete(curve.path, sizeof curve.path);
-		int rc = atomic_commit(&curve);
+		int rc = atomic_close_kept(&curve);
 		if (rc) {
 			fprintf(stderr, "antmem: %s: %s\n", curve_path, strerror(-rc));
 			return EXIT_RUN_FAILED;
 		}
+		snprintf(r.curve_tmp, sizeof r.curve_tmp, "%s", curve.tmp_path);
 	}
 	return write_all(result_fd, &r, sizeof r) ? EXIT_OK : EXIT_RUN_FAILED;
 

@@ -32,11 +32,15 @@ struct run_result {
 	uint64_t allocator_stats_every;
 	struct byte_account account; /* the colony's bytes by kind, if accounted */
 	bool accounted;
+	/* the curve, written whole under this temporary name: the driver renames
+	 * it together with the summary that names it (atomic_commit_held) */
+	char curve_tmp[4096];
 };
 
 /* Runs scenario o->scenario for layout in a child. sampled: sample every
- * iteration and write the curve to curve_path (atomically; kept when the run
- * stops early, and the summary then says complete=0). Returns 0 when the
+ * iteration and write the curve beside curve_path, whole, under the
+ * temporary name out->curve_tmp (for the caller to rename; kept when the
+ * run stops early, and the summary then says complete=0). Returns 0 when the
  * child reported a result (complete or not), -1 with a reason in err when it
  * crashed or could not write. */
 int run_in_child(const struct options *o, const struct variant *v, bool sampled,

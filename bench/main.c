@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -18,6 +20,7 @@
 #include "version_vcs.h"
 #include "child.h"
 #include "dataset/mnist.h"
+#include "io/atomic_file.h"
 #include "options.h"
 #include "plan.h"
 #include "rss_track.h"
@@ -70,6 +73,17 @@ static int prepare_out_dir(const char *out)
 	return 0;
 }
 
+/* A folder scripts/run-all finished (its MANIFEST certifies every file in
+ * it): a driver run into it would put files there the MANIFEST does not
+ * list, or replace ones it does, under a run that did not make them. */
+static bool finished_run_folder(const char *out)
+{
+	char path[4096];
+	struct stat st;
+	return snprintf(path, sizeof path, "%s/MANIFEST", out) < (int)sizeof path &&
+	       lstat(path, &st) == 0;
+}
+
 /* One driver per output folder at a time: two runs writing the same summaries
  * would mix. The lock (flock on DIR/.antmem.lock, which holds the holder's
  * pid) goes with the process, also when it is killed. 0, or -1 with err. */
@@ -110,6 +124,34 @@ static int lock_out_dir(const char *out, char *err, size_t err_size)
 		return -1;
 	}
 	return 0; /* fd stays open (and locked) until exit */
+}
+
+/* Temporaries of a driver or repetition killed with -9 (".NAME.tmpPID",
+ * atomic_file.h) whose process is gone: removed once this run holds the
+ * folder's lock, so none lingers beside the results. */
+static void remove_stale_temporaries(const char *out, bool quiet)
+{
+	static const char *const subs[] = {"curves", "summary"};
+	for (size_t i = 0; i < 2; i++) {
+		char dir_path[4096], path[8192];
+		snprintf(dir_path, sizeof dir_path, "%s/%s", out, subs[i]);
+		DIR *dir = opendir(dir_path);
+		struct dirent *e;
+		while (dir && (e = readdir(dir))) {
+			const char *tmp = strstr(e->d_name, ".tmp");
+			char *end;
+			long pid = tmp ? strtol(tmp + 4, &end, 10) : 0;
+			if (e->d_name[0] != '.' || !tmp || pid <= 0 || *end)
+				continue;
+			if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+				continue; /* alive (or not ours to judge) */
+			snprintf(path, sizeof path, "%s/%s", dir_path, e->d_name);
+			if (!unlink(path) && !quiet)
+				fprintf(stderr, "antmem: removed %s (its process %ld is gone)\n", path, pid);
+		}
+		if (dir)
+			closedir(dir);
+	}
 }
 
 /* Refuse an N whose colony cannot fit: expected bytes per ant, doubled for
@@ -286,24 +328,30 @@ int main(int argc, char **argv)
 	}
 	if (rss_probe(&o)) /* before anything is made */
 		return EXIT_USAGE;
+	/* The whole data file, before any run: a run may read only a part */
+	if (o.scenario->needs_data && mnist_check_file(o.data_path, err, sizeof err) < 0) {
+		fprintf(stderr, "antmem: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (o.check_only)
+		return EXIT_OK;
+	if (finished_run_folder(o.out_dir)) {
+		fprintf(stderr, "antmem: %s: a finished run's folder (it has a MANIFEST, as "
+				"scripts/run-all writes): the driver writes into a folder of its own\n",
+			o.out_dir);
+		return EXIT_USAGE;
+	}
 	int rc = prepare_out_dir(o.out_dir);
 	if (rc) {
 		fprintf(stderr, "antmem: %s%s%s: cannot write results there: %s\n", o.out_dir,
 			bad_sub[0] ? "/" : "", bad_sub, strerror(-rc));
 		return EXIT_USAGE;
 	}
-	if (o.scenario->needs_data) { /* the file's first line, before any run */
-		static struct mnist_reader reader;
-		if (mnist_open(&reader, o.data_path, err, sizeof err)) {
-			fprintf(stderr, "antmem: %s\n", err);
-			return EXIT_USAGE;
-		}
-		mnist_close(&reader);
-	}
 	if (lock_out_dir(o.out_dir, err, sizeof err)) {
 		fprintf(stderr, "antmem: %s\n", err);
 		return EXIT_USAGE;
 	}
+	remove_stale_temporaries(o.out_dir, o.quiet);
 	install_interrupt_cleanup();
 
 	static struct rep_results reps[1000];
@@ -343,8 +391,13 @@ int main(int argc, char **argv)
 				status = EXIT_RUN_FAILED;
 				break;
 			}
-			if (!rr->sampled.complete)
+			if (!rr->sampled.complete) /* kept, under a name no chart or report takes */
 				curve_path_incomplete(rr->curve_file, sizeof rr->curve_file);
+			snprintf(path, sizeof path, "%s/%s", o.out_dir, rr->curve_file);
+			if ((rc = atomic_hold(rr->sampled.curve_tmp, path))) {
+				fprintf(stderr, "antmem: %s: %s\n", path, strerror(-rc));
+				return EXIT_RUN_FAILED;
+			}
 			done_reps++;
 			if (!o.quiet)
 				fprintf(stderr,
@@ -368,15 +421,20 @@ int main(int argc, char **argv)
 		}
 		if (!done_reps)
 			continue;
-		snprintf(path, sizeof path, "%s/summary/%s.csv", o.out_dir, base);
-		rc = summary_write(path, &o, layout, reps, done_reps);
+		/* A run that stopped early goes beside a complete one of the same
+		 * layout, never over it; the sidecar, then the summary, renamed last
+		 * with the curves it names, in one burst (atomic_commit_held). */
+		const char *kept = status == EXIT_OK ? "" : ".incomplete";
+		snprintf(path, sizeof path, "%s/summary/%s%s.json", o.out_dir, base, kept);
+		rc = provenance_write(path, &o, argc, argv, reps, done_reps, registry_index(&o, layout));
 		if (!rc) {
-			snprintf(path, sizeof path, "%s/summary/%s.json", o.out_dir, base);
-			rc = provenance_write(path, &o, argc, argv, reps, done_reps,
-					      registry_index(&o, layout));
+			snprintf(path, sizeof path, "%s/summary/%s%s.csv", o.out_dir, base, kept);
+			rc = summary_write(path, &o, layout, reps, done_reps);
 		}
-		if (rc) {
-			fprintf(stderr, "antmem: %s: %s\n", path, strerror(-rc));
+		const char *failed = path;
+		if (rc || (rc = atomic_commit_held(&failed))) {
+			atomic_drop_held();
+			fprintf(stderr, "antmem: %s: %s\n", failed, strerror(-rc));
 			return EXIT_RUN_FAILED;
 		}
 		print_table_row(layout, reps, done_reps);

@@ -60,7 +60,9 @@ static int parse_size(const char *option, const char *text, uint64_t *out, char 
 	memcpy(digits, text, len);
 	digits[len] = '\0';
 	uint64_t v;
-	if (parse_positive(option, digits, UINT64_MAX >> shift, &v, err, err_size))
+	/* at most 2^50 bytes (1 PiB): added to the address space a run has,
+	 * a limit near 2^64 would wrap to a tiny one */
+	if (parse_positive(option, digits, (UINT64_C(1) << 50) >> shift, &v, err, err_size))
 		return -1;
 	*out = v << shift;
 	return 0;
@@ -163,6 +165,10 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		}
 		if (strcmp(arg, "--version") == 0 || strcmp(arg, "-V") == 0) {
 			o->version = true;
+			continue;
+		}
+		if (strcmp(arg, "--check") == 0) {
+			o->check_only = true;
 			continue;
 		}
 		if (strcmp(arg, "--no-fork") == 0) {
@@ -300,6 +306,9 @@ void options_usage(FILE *out)
 		"                      only: no per-iteration reads, no usable sizes; the curve\n"
 		"                      has its first and last rows) or kernel+usable\n"
 		"  --list              list layouts and scenarios, then exit\n"
+		"  --check             check the options, N against memory and the --data\n"
+		"                      file (every row), then exit 0 without running or\n"
+		"                      writing (scripts/run-all asks before it starts)\n"
 		"  --version, -V       the commit and build this driver was made from, then exit\n"
 		"  -n N, -r R, -o DIR  short for --n, --reps, --out (as scripts/run-all)\n"
 		"  -q, --quiet         no progress lines on stderr\n"

@@ -34,6 +34,7 @@ struct options {
 	const char *out_dir;
 	const char *colony_name;
 	bool help, list, quiet, version;
+	bool check_only; /* --check: refuse what a run would refuse, then exit */
 	bool no_fork; /* run in this process: for valgrind and heaptrack */
 	bool verify_rss; /* --verify-rss: statm beside the tracker every iteration */
 	/* --sampler: which parts of sampling the sampled run pays, to measure

@@ -4,6 +4,7 @@
  * workload is deterministic), and times from the timed run. */
 #include "summary.h"
 
+#include <gnu/libc-version.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,7 +115,7 @@ int summary_write(const char *path, const struct options *o, const struct varian
 	fputs(summary_header, af.f);
 	for (size_t i = 0; i < rep_count; i++)
 		write_row(af.f, o, v, i, &reps[i]);
-	return atomic_commit(&af);
+	return atomic_close_held(&af); /* renamed with its curves (main.c) */
 }
 
 /* s inside a JSON string: quotes, backslashes and control bytes escaped. */
@@ -229,6 +230,10 @@ int provenance_write(const char *path, const struct options *o, int argc, char *
 		sysconf(_SC_PAGESIZE));
 	fputs(",\n  \"transparent_hugepage\": ", f);
 	json_string(f, thp);
+	/* what RSS depends on beside the code: kernel, page size, THP, libc and
+	 * the allocator (scripts/compare.py gates RSS where these match) */
+	fputs(",\n  \"libc_version\": ", f);
+	json_string(f, gnu_get_libc_version());
 	fputs(",\n  \"compiler\": ", f);
 	json_string(f, ANTMEM_COMPILER);
 	fputs(",\n  \"build\": ", f);
@@ -270,5 +275,5 @@ int provenance_write(const char *path, const struct options *o, int argc, char *
 	json_string(f, parts[o->sampler_parts]);
 	fprintf(f, ",\n  \"allocator_stats_every\": %llu\n}\n",
 		(unsigned long long)stats_every);
-	return atomic_commit(&af);
+	return atomic_close_held(&af); /* renamed with its curves (main.c) */
 }

@@ -38,6 +38,9 @@ NUMERIC = SUMMARY_COLUMNS[3:-1]
 REQUIRED = ["n", "ants_done", "elapsed_ns", "bytes_per_ant_rss", "baseline_rss_bytes",
             "final_rss_bytes", "curve_rows"]
 ALLOCATOR_ORDER = ["jemalloc", "glibc", "mimalloc"]  # then cpython-* and others by name
+# ... and by the C driver's full sampler under every allocator (layouts/mem.c
+# counts them; scripts/overhead.py's part-by-part runs leave them out)
+REQUIRED_C = ["bytes_per_ant_requested", "bytes_per_ant_usable"]
 
 
 class InputError(Exception):
@@ -111,7 +114,12 @@ def caption(base):
 
 
 def figure(base, alt):
-    """A chart for the Markdown reports: the SVG and, under it, its caption."""
+    """A chart for the Markdown reports: the SVG and, under it, its caption;
+    where gnuplot is missing (scripts/plot-all then draws nothing, exit 3),
+    the caption says so instead of linking a chart no run drew."""
+    import shutil
+    if not shutil.which("gnuplot"):
+        return f"*{alt}: not drawn (gnuplot is not installed: apt-get install gnuplot-nox)*"
     return f"![{alt}]({base}.svg)\n\n*{caption(base)}*"
 
 
@@ -191,12 +199,22 @@ def read_summary(path, results_dir=None):
             rows.append(row)
     if not rows:
         raise InputError(f"{path}: no runs recorded")
+    # one writer measured every repetition alike: a cell empty in one row and
+    # not in another is damage, not "not measured"
+    for key in NUMERIC:
+        empty = [i for i, r in enumerate(rows, start=2) if r[key] is None]
+        if empty and len(empty) < len(rows):
+            raise InputError(f"{path}:{empty[0]}: {key}: empty, but measured in the other repetitions")
     meta_path = path[:-4] + ".json"
     try:
         with open(meta_path) as f:
             meta = json.load(f)
     except (OSError, ValueError) as e:
         raise InputError(f"{meta_path}: {e}") from None
+    if rows[0]["allocator"] in ALLOCATOR_ORDER and meta.get("sampler", "full") == "full":
+        for key in REQUIRED_C:
+            if rows[0][key] is None:
+                raise InputError(f"{path}:2: {key}: empty, but every run measures it")
     return rows, meta
 
 
@@ -286,10 +304,17 @@ def order_key(layout, allocator, layout_index=None):
     return rank(ALLOCATOR_ORDER, allocator), place
 
 
+def summaries(*pattern):
+    """The summary files matching the glob os.path.join(*pattern), sorted,
+    less those of runs that stopped early (X.incomplete.csv: the driver keeps
+    them beside a complete summary, never over it, and no report takes them)."""
+    return sorted(p for p in glob.glob(os.path.join(*pattern)) if not p.endswith(".incomplete.csv"))
+
+
 def load(results_dir, scenario, check_curves=True):
     """Every summary of the scenario as {"layout", "allocator", "rows", "meta"},
     allocator by allocator, layouts in the registry's order."""
-    paths = sorted(glob.glob(os.path.join(results_dir, "summary", f"{scenario}-*.csv")))
+    paths = summaries(results_dir, "summary", f"{scenario}-*.csv")
     if not paths:
         raise InputError(f"{results_dir}/summary: no {scenario}-*.csv: run antmem first")
     entries = []

@@ -44,6 +44,11 @@ GB_COMPARE = "/usr/share/benchmark/compare.py"
 GB_PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 EXACT = ["bytes_per_ant_requested", "bytes_per_ant_usable", "bytes_per_ant_allocated"]
 RSS = ["bytes_per_ant_rss", "bytes_per_ant_rss_purged"]
+# What an RSS figure depends on beside the code (the sidecar's fields): where
+# they match, RSS is gated, on any machine (a host name says nothing of it);
+# a field one side lacks (an older sidecar) is not compared.
+RSS_ENVIRONMENT = ("kernel", "page_size", "transparent_hugepage", "libc_version", "allocator_version",
+                   "malloc_conf", "allocator_env")
 
 
 def summary_figures(folder):
@@ -61,7 +66,8 @@ def summary_figures(folder):
         except breakdown.BreakdownError as e:  # compare the figures; say why there is no breakdown
             parts = f"no breakdown: {e}"
         runs[key] = {"n": int(rows[0]["n"]), "page_size": int(entry["meta"].get("page_size", 4096)),
-                     "parts": parts, "range": {}}
+                     "parts": parts, "range": {},
+                     "env": {k: entry["meta"][k] for k in RSS_ENVIRONMENT if k in entry["meta"]}}
         for metric in EXACT + RSS:
             values = [r[metric] for r in rows if r[metric] is not None]
             if values:
@@ -117,10 +123,21 @@ def run_of(folder):
     return machine, None, None
 
 
-def compare_memory(base, new, args, other_machine=False):
+def environment_differs(base_run, new_run):
+    """"kernel 'A' vs 'B'" for the first RSS_ENVIRONMENT field both runs
+    record and disagree on, else None."""
+    a, b = (base_run or {}).get("env", {}), (new_run or {}).get("env", {})
+    for k in RSS_ENVIRONMENT:
+        if k in a and k in b and a[k] != b[k]:
+            return f"{k} {a[k]!r} vs {b[k]!r}"
+    return None
+
+
+def compare_memory(base, new, args):
     """Prints one line per changed figure (and the breakdown components that
-    moved); returns the regressions. Between two machines, RSS changes are
-    listed, not counted: they depend on the machine."""
+    moved), the regressions again at the end; returns them. RSS
+    changes where the RSS environment differs (kernel, libc, allocator...)
+    are listed, not counted: they depend on it."""
     (base_figs, base_runs), (new_figs, new_runs) = base, new
     regressions, shared = [], sorted(set(base_figs) & set(new_figs))
     # A figure the new run lacks is a regression (a layout, allocator, N or
@@ -138,8 +155,9 @@ def compare_memory(base, new, args, other_machine=False):
         allowed, why = tolerance(metric, old, base_runs.get(name), new_runs.get(name), args)
         change = (cur - old) / old * 100 if old else float("inf")
         verdict = "REGRESSION" if cur - old > allowed else "changed"
-        if other_machine and metric in RSS:
-            verdict, why = "changed", why + "; another machine: not counted"
+        differs = metric in RSS and environment_differs(base_runs.get(name), new_runs.get(name))
+        if differs:
+            verdict, why = "changed", why + f"; RSS environment differs ({differs}): not counted"
         print(f"{verdict:10} {name} {metric}: {old:.3f} -> {cur:.3f} ({change:+.2f} %, "
               f"tolerance {allowed:.3f} B/ant: {why})")
         old_parts = (base_runs.get(name) or {}).get("parts")
@@ -154,7 +172,8 @@ def compare_memory(base, new, args, other_machine=False):
             regressions.append(key)
     missing = len(set(base_figs) - set(new_figs))
     print(f"memory: {len(shared)} figures compared, {missing} missing, "
-          f"{len(set(new_figs) - set(base_figs))} new, {len(regressions)} regression(s)")
+          f"{len(set(new_figs) - set(base_figs))} new, {len(regressions)} regression(s)"
+          + "".join(f"\n  REGRESSION {name} {metric}" for name, metric in regressions))
     return regressions
 
 
@@ -223,11 +242,10 @@ def main():
         machine, commit, date = runs[label]
         print(f"{label}: {folder}: machine {machine or 'unknown'}, commit {commit or 'unknown'}"
               f"{', ' + date if date else ''}")
-    other = None not in (runs["baseline"][0], runs["new"][0]) and runs["baseline"][0] != runs["new"][0]
-    if other:
-        print("note: two machines: requested, usable and allocated bytes are compared as always; RSS and "
-              "time depend on the machine, so their changes are listed, not counted as regressions")
-    regressions = compare_memory(base, new, args, other)
+    if None not in (runs["baseline"][0], runs["new"][0]) and runs["baseline"][0] != runs["new"][0]:
+        print("note: two machines: bytes are compared as always, RSS wherever the kernel, page size, THP, "
+              "libc and allocator agree (else listed, not counted); time is not gated")
+    regressions = compare_memory(base, new, args)
     if not args.no_time:
         compare_time(args.baseline, args.new)
     return 1 if regressions else 0

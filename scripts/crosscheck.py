@@ -150,7 +150,7 @@ def main():
     if args.layout == "all":
         names = listing.stdout.split("scenarios")[0].splitlines()[1:]
         layouts = [line.split()[0] for line in names if line.strip()]
-    if args.out and not os.access(args.out, os.W_OK):
+    if args.out and not (os.path.isdir(args.out) and os.access(args.out, os.W_OK)):
         print(f"crosscheck.py: {args.out}: not a writable folder", file=sys.stderr)
         return 2
     missing = [t for t in tools if not shutil.which("valgrind" if t == "massif" else "heaptrack")]

@@ -13,7 +13,7 @@ import json
 import os
 import sys
 
-from antmem_results import tool_parser, InputError, figure, first_access, read_curve, read_summary, write_atomic
+from antmem_results import tool_parser, InputError, figure, first_access, read_curve, read_summary, summaries, write_atomic
 from antmem_results import median_of as median
 
 
@@ -39,7 +39,7 @@ CHUNKED = [("whole", "jemalloc"), ("chunked", "jemalloc"), ("reread", "jemalloc"
 
 
 def lazy_section(results, data_rows):
-    paths = sorted(glob.glob(os.path.join(results, "summary", "lazy-*.csv")))
+    paths = summaries(results, "summary", "lazy-*.csv")
     if not paths:
         return "", ""
     lines = ["variant,allocator,processors,requested_bytes,usable_bytes,rss_bytes,bytes_read,elapsed_ns,"
@@ -105,7 +105,7 @@ def first_access_section(results):
              "|---:|---|---|---:|---:|---:|---:|---:|"]
     for d in dirs:
         folder = os.path.dirname(d)
-        for path in sorted(glob.glob(os.path.join(d, "lazy-*.csv"))):
+        for path in summaries(d, "lazy-*.csv"):
             rows, _ = read_summary(path, folder)
             base, quiet, load = first_access(read_curve(folder, rows[0]))
             first = load["iteration"]

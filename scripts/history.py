@@ -254,7 +254,7 @@ def main():
     parser.add_argument("--allocator", default="jemalloc")
     parser.add_argument("--scenario", default="colony")
     parser.add_argument("--replace", action="store_true", help="record: replace an existing entry")
-    args = parser.parse_args()
+    args = parser.parse_intermixed_args()  # options anywhere: "record --replace DIR" too
     if args.command == "record" and not args.results:
         parser.error("record needs the results folder")
     if args.command == "report" and not args.out:

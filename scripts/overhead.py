@@ -23,14 +23,13 @@ prints the tables; exit 0, 1 when a run failed,
 2 bad arguments"""
 import argparse
 import csv
-import glob
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 
-from antmem_results import tool_parser, InputError, order_key, read_summary, write_atomic
+from antmem_results import tool_parser, InputError, order_key, read_summary, summaries, write_atomic
 
 DRIVERS = ["antmem", "antmem-glibc", "antmem-mimalloc"]
 ALLOCATORS = ["jemalloc", "glibc", "mimalloc"]  # what the drivers above measure
@@ -60,7 +59,7 @@ def stride_costs(by_part, at_one, n):
 
 def read_ratios(out):
     ratios = {}
-    for path in glob.glob(os.path.join(out, "summary", "colony-*.csv")):
+    for path in summaries(out, "summary", "colony-*.csv"):
         rows, meta = read_summary(path)
         if rows[0]["allocator"] not in ALLOCATORS:
             continue  # the CPython reference's, in a run-all folder

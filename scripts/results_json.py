@@ -20,14 +20,13 @@ Schema "antmem-results/1" (a later version adds keys, never changes these):
 usage: results_json.py [RESULTS]   (default results). Standard library only.
 Exit status: 0 written; 1 bad input (nothing written); 2 bad arguments."""
 import argparse
-import glob
 import hashlib
 import json
 import os
 import statistics
 import sys
 
-from antmem_results import tool_parser, InputError, read_gbench_entries, read_summary, write_atomic
+from antmem_results import tool_parser, InputError, read_gbench_entries, read_summary, summaries, write_atomic
 
 SCHEMA = "antmem-results/1"
 UNIT_NS = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
@@ -48,9 +47,9 @@ def machine_id(machine):
 
 def figures(results):
     out, run = [], {}
-    paths = sorted(glob.glob(os.path.join(results, "summary", "*.csv")) +
-                   glob.glob(os.path.join(results, "sizes", "*", "summary", "*.csv")) +
-                   glob.glob(os.path.join(results, "lazy-sizes", "*", "summary", "*.csv")))
+    paths = sorted(summaries(results, "summary", "*.csv") +
+                   summaries(results, "sizes", "*", "summary", "*.csv") +
+                   summaries(results, "lazy-sizes", "*", "summary", "*.csv"))
     for path in paths:
         rows, meta = read_summary(path)
         r0 = rows[0]

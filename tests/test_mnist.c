@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -59,6 +60,8 @@ static void not_number(FILE *f) { put_row(f, "1", MNIST_PIXELS - 1, "7", ",x7\n"
 static void out_of_range(FILE *f) { put_row(f, "1", MNIST_PIXELS, "256", "\n"); }
 static void bad_label(FILE *f) { put_row(f, "12", MNIST_PIXELS, "0", "\n"); }
 static void cut_mid_row(FILE *f) { put_row(f, "1", 300, "0", ""); }
+/* a whole-looking row, but "...,25" may be "...,255" cut short: no line end */
+static void cut_last_field(FILE *f) { put_row(f, "1", MNIST_PIXELS, "25", ""); }
 static void too_long(FILE *f) { put_row(f, "1", 5000, "255", "\n"); }
 static void negative(FILE *f) { put_row(f, "1", MNIST_PIXELS, "-1", "\n"); }
 
@@ -104,8 +107,9 @@ static void test_malformed(void)
 		{"range.csv", out_of_range, ":3: field 2: value out of range 0-255"},
 		{"label.csv", bad_label, ":3: field 1: value out of range 0-9"},
 		{"negative.csv", negative, ":3: field 2: not a number 0-255"},
-		{"cut.csv", cut_mid_row, ":3: expected 785 fields, got 301"},
-		{"long.csv", too_long, ":3: line longer than any valid row (3137 bytes)"},
+		{"cut.csv", cut_mid_row, ":3: the file ends inside this line (no line end): cut short?"},
+		{"cutfield.csv", cut_last_field, ":3: the file ends inside this line (no line end)"},
+		{"long.csv", too_long, ":3: line longer than any valid row (3139 bytes)"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		snprintf(want, sizeof want, "%s%s", cases[i].name, cases[i].reason);
@@ -158,8 +162,6 @@ static void test_files_in_the_wild(void)
 		{"crlf-noheader.csv", "", NULL, "\r\n", true, "0"},
 		{"bom.csv", "\xef\xbb\xbf", kaggle, "\r\n", true, "0"},
 		{"bom-noheader.csv", "\xef\xbb\xbf", NULL, "\n", true, "0"},
-		{"nofinal.csv", "", kaggle, "\n", false, "0"},
-		{"nofinal-crlf.csv", "", NULL, "\r\n", false, "0"},
 		{"zeros.csv", "", grid, "\n", true, "000"},
 	};
 	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
@@ -301,6 +303,27 @@ static void test_chunks(void)
 	chunk_close(&it);
 }
 
+/* The whole-file check the driver runs before any run: every row read, at
+ * least one, a regular file (a FIFO would block, /dev/zero never end). */
+static void test_check_file(void)
+{
+	char err[512] = "";
+	const char *good = write_file("check-good.csv", NULL);
+	CHECK_EQ_INT(mnist_check_file(good, err, sizeof err), 1, "one row: %s", err);
+	FILE *f = fopen(path_of("check-header.csv"), "w");
+	fprintf(f, "%s\n", header());
+	fclose(f);
+	CHECK_EQ_INT(mnist_check_file(path_of("check-header.csv"), err, sizeof err), -1, "header only");
+	CHECK(strstr(err, "check-header.csv: no rows (a header only)") != NULL, "%s", err);
+	CHECK_EQ_INT(mnist_check_file(path_of("cutfield.csv"), err, sizeof err), -1, "cut in its last field");
+	CHECK(strstr(err, "cutfield.csv:3: the file ends inside this line") != NULL, "%s", err);
+	CHECK(mkfifo(path_of("check-fifo"), 0600) == 0, "mkfifo: %s", strerror(errno));
+	CHECK_EQ_INT(mnist_check_file(path_of("check-fifo"), err, sizeof err), -1, "a FIFO");
+	CHECK(strstr(err, "check-fifo: not a regular file") != NULL, "%s", err);
+	CHECK_EQ_INT(mnist_check_file("/dev/zero", err, sizeof err), -1, "a device");
+	CHECK_EQ_INT(mnist_check_file(dir, err, sizeof err), -1, "a folder");
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -308,6 +331,7 @@ int main(void)
 		return 1;
 	}
 	test_malformed();
+	test_check_file();
 	test_files_in_the_wild();
 	test_generate_and_read();
 	test_layouts_agree();

@@ -176,6 +176,74 @@ class RunAllFaults(unittest.TestCase):
     def test_first_complete_run_is_whole(self):
         self.assert_one_whole_run(self.first)
 
+    def test_files_no_run_made_are_refused_by_name(self):
+        """A file of someone else's in the results folder: the run would
+        replace the folder (losing it) or certify it in its MANIFEST; it is
+        refused before any work, named, and the folder left as it was."""
+        out = self.fresh_copy()
+        with open(os.path.join(out, "notes.txt"), "w") as f:
+            f.write("mine\n")
+        p = run_all(out)
+        err = finish(p, 120)
+        self.assertEqual(p.returncode, 2, err)
+        self.assertIn(f"{out}/notes.txt: not from run", err)
+        self.assertEqual(hashes(out), {**self.complete, "notes.txt": hashlib.sha256(b"mine\n").hexdigest()})
+        # a folder that is not a results folder at all is not replaced either
+        other = os.path.join(os.path.dirname(out), "documents")
+        os.makedirs(other)
+        open(os.path.join(other, "letter.txt"), "w").close()
+        p = run_all(other)
+        err = finish(p, 120)
+        self.assertEqual(p.returncode, 2, err)
+        self.assertIn("not empty and not a results folder (no MANIFEST)", err)
+        self.assertEqual(os.listdir(other), ["letter.txt"])
+
+    def test_a_stopped_save_baseline_leftover_is_not_published(self):
+        out = self.fresh_copy()
+        left = os.path.join(out, ".baseline.Ab12Cd")
+        os.makedirs(os.path.join(left, "summary"))
+        open(os.path.join(left, "summary", "x.csv"), "w").close()
+        p = run_all(out)
+        err = finish(p, 300)
+        self.assertEqual(p.returncode, 0, err)
+        self.assertIn(f"removed {left}", err)
+        self.assertFalse(os.path.exists(left))
+        self.assert_one_whole_run(out)
+
+    def test_a_link_as_the_results_folder_is_refused(self):
+        out = self.fresh_copy()
+        link = os.path.join(os.path.dirname(out), "link")
+        os.symlink(out, link)
+        p = run_all(link)
+        err = finish(p, 120)
+        self.assertEqual(p.returncode, 2, err)
+        self.assertIn(f"run-all: {link}: a symbolic link: give the folder itself", err)
+        self.assertTrue(os.path.islink(link), "the link is still a link")
+        self.assert_last_complete_run(out)
+
+    def test_without_gnuplot_no_earlier_chart_is_published(self):
+        """gnuplot missing: exit 3, the new data published without charts,
+        none of the earlier run's charts beside it, and the report says the
+        charts were not drawn instead of linking them."""
+        out = self.fresh_copy()
+        self.assertTrue(any(n.endswith(".svg") for n in os.listdir(out)), "the first run drew charts")
+        bin_dir = tempfile.mkdtemp(dir=self.tmp.name)
+        for d in ("/usr/local/bin", "/usr/bin"):
+            for name in os.listdir(d):
+                if not name.startswith("gnuplot") and not os.path.exists(os.path.join(bin_dir, name)):
+                    os.symlink(os.path.join(d, name), os.path.join(bin_dir, name))
+        os.unlink(os.path.join(bin_dir, "python3"))
+        os.symlink(sys.executable, os.path.join(bin_dir, "python3"))
+        p = run_all(out, env=dict(os.environ, PATH=bin_dir))
+        err = finish(p, 300)
+        self.assertEqual(p.returncode, 3, err)
+        self.assertEqual([n for n in os.listdir(out) if n.endswith((".svg", ".png"))], [])
+        with open(os.path.join(out, "REPORT.md")) as f:
+            report = f.read()
+        self.assertNotIn(".svg)", report)
+        self.assertIn("not drawn (gnuplot is not installed", report)
+        self.assert_one_whole_run(out)
+
     def test_a_mixed_folder_is_refused(self):
         out = self.fresh_copy()
         with open(os.path.join(out, "REPORT.md"), "a") as f:
@@ -185,6 +253,56 @@ class RunAllFaults(unittest.TestCase):
         self.assertEqual(c.returncode, 1)
         self.assertIn("REPORT.md: not the file run", c.stderr)
         self.assertIn("colony-extra-jemalloc.csv: not from run", c.stderr)
+
+
+class PublishStoppedAfterTheSwap(unittest.TestCase):
+    """--publish in a copy of the checkout (README.md and scripts/), killed
+    just after results/ was swapped in: README.md's tables are the old run's
+    for a moment, and the next --publish finishes the README of the stopped
+    one before anything else (its new README waited beside, under the pid
+    that results/MANIFEST names)."""
+
+    def test_the_next_publish_finishes_the_readme(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            checkout = os.path.join(tmp, "checkout")
+            os.makedirs(checkout)
+            shutil.copytree(os.path.join(ROOT, "scripts"), os.path.join(checkout, "scripts"),
+                            ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copy(os.path.join(ROOT, "README.md"), checkout)
+            with open(os.path.join(checkout, "README.md")) as f:
+                old_readme = f.read()
+            flag = os.path.join(tmp, "paused")
+
+            def publish(at):
+                env = dict(os.environ, ANTMEM_PAUSE_AT=at, ANTMEM_PAUSE_FILE=flag)
+                p = subprocess.Popen([os.path.join(checkout, "scripts", "run-all"), "--publish", "-b", BUILD,
+                                      *ARGS], cwd=checkout, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, text=True, start_new_session=True, env=env)
+                deadline = time.time() + 300
+                while not os.path.exists(flag) and p.poll() is None and time.time() < deadline:
+                    time.sleep(0.05)
+                if p.poll() is None:
+                    os.killpg(p.pid, signal.SIGKILL)
+                err = p.communicate(timeout=60)[1]
+                self.assertTrue(os.path.exists(flag), f"never reached {at}: {err}")
+                os.unlink(flag)
+                return err
+
+            publish("after-swap")
+            waiting = [n for n in os.listdir(checkout) if n.startswith(".README.md.publish.")]
+            self.assertEqual(len(waiting), 1, os.listdir(checkout))
+            with open(os.path.join(checkout, "README.md")) as f:
+                self.assertEqual(f.read(), old_readme, "stopped before README.md changed")
+            with open(os.path.join(checkout, waiting[0])) as f:
+                new_readme = f.read()
+            self.assertNotEqual(new_readme, old_readme)
+            with open(os.path.join(checkout, "results", "MANIFEST")) as f:
+                self.assertTrue(f.readline().rstrip().endswith(" pid " + waiting[0].rsplit(".", 1)[1]))
+            err = publish("before-swap")  # the next publish, stopped before its own swap
+            self.assertIn("finished README.md of the publish", err)
+            with open(os.path.join(checkout, "README.md")) as f:
+                self.assertEqual(f.read(), new_readme, "README.md is the stopped publish's, as results/ is")
+            self.assertEqual([n for n in os.listdir(checkout) if n.startswith(".README.md.publish.")], [])
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
@@ -628,8 +629,10 @@ class Compare(unittest.TestCase):
         self.assertIn("moved: table_slack +8.000\n", p.stdout)
 
     def test_two_machines(self):
-        """Each run's results.json names its machine: between two machines
-        usable bytes still gate, RSS is listed but not counted."""
+        """Each run's results.json names its machine. Another machine (or the
+        same one renamed) still gates RSS where what RSS depends on agrees
+        (kernel, page size, THP, libc, allocator); where the kernel differs,
+        RSS is listed but not counted, and usable bytes gate as always."""
         base = os.path.join(self.tmp.name, "base")
         shutil.copytree(self.base, base)
         self.base = base
@@ -642,11 +645,21 @@ class Compare(unittest.TestCase):
                 json.dump(doc, f)
         self.scale_summary(last(), "bytes_per_ant_rss", 2.0)
         p = self.compare()
-        self.assertEqual(p.returncode, 0, p.stdout)
-        self.assertIn("baseline: ", p.stdout)
+        self.assertEqual(p.returncode, 1, "a host name does not turn the RSS gate off: " + p.stdout)
         self.assertIn("machine alpha-1", p.stdout)
         self.assertIn("machine beta-2", p.stdout)
-        self.assertIn("another machine: not counted", p.stdout)
+        self.assertIn(f"REGRESSION colony/{last()}/jemalloc n=3000 bytes_per_ant_rss", p.stdout)
+        self.assertIn(f"\n  REGRESSION colony/{last()}/jemalloc n=3000 bytes_per_ant_rss", p.stdout,
+                      "repeated in the summary")
+        sidecar = os.path.join(self.new, "summary", f"colony-{last()}-jemalloc.json")
+        with open(sidecar) as f:
+            meta = json.load(f)
+        meta["kernel"] = "Linux 9.9.9 x86_64"
+        with open(sidecar, "w") as f:
+            json.dump(meta, f)
+        p = self.compare()
+        self.assertEqual(p.returncode, 0, p.stdout)
+        self.assertIn("RSS environment differs (kernel", p.stdout)
         self.scale_summary(last(), "bytes_per_ant_usable", 1.01)
         p = self.compare()
         self.assertEqual(p.returncode, 1, p.stdout)
@@ -723,6 +736,30 @@ class Compare(unittest.TestCase):
         self.assertIn("Google Benchmark's compare.py", p.stdout)
         self.assertIn(f"build/{last()}/1000", p.stdout.split("compare.py")[-1])
 
+    def test_an_empty_required_cell_is_bad_input(self):
+        """usable or requested bytes left empty by damage (the C driver
+        measures them in every run): exit 2 naming the file and column, from
+        compare.py and report.py alike, never a traceback (exit 1 would read
+        as a regression), in every row or in one."""
+        for rows in ("all", "one"):
+            for column in ("bytes_per_ant_usable", "bytes_per_ant_requested"):
+                with self.subTest(rows=rows, column=column):
+                    shutil.rmtree(self.new)
+                    shutil.copytree(self.base, self.new)
+                    seen = []
+
+                    def blank(r):
+                        if rows == "all" or not seen:
+                            r[column] = ""
+                        seen.append(r)
+                    self.edit_summary(first(), blank)
+                    for tool, args in (("compare.py", ["--no-time", self.base, self.new]),
+                                       ("report.py", [self.new, "--check-only"])):
+                        p = subprocess.run([sys.executable, script(tool), *args], capture_output=True, text=True)
+                        self.assertEqual(p.returncode, 2 if tool == "compare.py" else 1, p.stderr)
+                        self.assertNotIn("Traceback", p.stderr)
+                        self.assertIn(f"colony-{first()}-jemalloc.csv:2: {column}: empty", p.stderr)
+
     def test_bad_input(self):
         p = subprocess.run([sys.executable, script("compare.py"), self.base, "/nonexistent"],
                            capture_output=True, text=True)
@@ -739,6 +776,18 @@ class CrosscheckArguments(unittest.TestCase):
                             "--n", "100"], capture_output=True, text=True, timeout=30)
         self.assertEqual(p.returncode, 2)
         self.assertEqual(p.stderr, "crosscheck.py: --layout: unknown layout 'olas' for scenario colony (see --list)\n")
+
+    def test_out_that_is_a_file_refused_before_any_tool(self):
+        build = BUILD
+        if not os.access(os.path.join(build, "bench", "antmem-glibc"), os.X_OK):
+            self.skipTest(f"{build}: not built")
+        with tempfile.NamedTemporaryFile() as f:
+            start = time.time()
+            p = subprocess.run([sys.executable, script("crosscheck.py"), "--build", build, "--layout", "soa",
+                                "--n", "100", "--out", f.name], capture_output=True, text=True, timeout=30)
+            self.assertEqual(p.returncode, 2)
+            self.assertEqual(p.stderr, f"crosscheck.py: {f.name}: not a writable folder\n")
+            self.assertLess(time.time() - start, 5, "no tool ran first")
 
 
 class SaveBaselineArguments(unittest.TestCase):
@@ -770,6 +819,25 @@ class SwapIn(unittest.TestCase):
             self.assertEqual(sorted(os.listdir(tmp)), ["results"])
             self.assertEqual(os.listdir(old), ["curves"])
 
+    def test_same_nested_or_linked_folders_are_refused(self):
+        """swap-in A A used to exit 0 and delete A; NEW inside DEST renamed
+        DEST away; a link as DEST was replaced by the folder."""
+        with tempfile.TemporaryDirectory() as tmp:
+            a, inner, other = os.path.join(tmp, "a"), os.path.join(tmp, "a", "x"), os.path.join(tmp, "b")
+            os.makedirs(inner)
+            os.makedirs(other)
+            link = os.path.join(tmp, "link")
+            os.symlink(other, link)
+            for new, dest, words in ((a, a, "the same folder, or one inside the other"),
+                                     (inner, a, "the same folder, or one inside the other"),
+                                     (a, inner, "the same folder, or one inside the other"),
+                                     (other, link, "not a folder (a link or a file)")):
+                with self.subTest(new=new, dest=dest):
+                    p = subprocess.run([script("swap-in"), new, dest], capture_output=True, text=True)
+                    self.assertEqual(p.returncode, 2, p.stderr)
+                    self.assertIn(words, p.stderr)
+                    self.assertTrue(os.path.isdir(inner) and os.path.islink(link), "nothing moved")
+
     def test_missing_new_folder_changes_nothing(self):
         with tempfile.TemporaryDirectory() as tmp:
             old = os.path.join(tmp, "results")
@@ -778,6 +846,59 @@ class SwapIn(unittest.TestCase):
             self.assertEqual(p.returncode, 2)
             self.assertEqual(p.stderr.count("\n"), 1, p.stderr)
             self.assertTrue(os.path.isdir(old))
+
+
+class CheckResults(FixtureCopy):
+    """scripts/check-results: one run's files, whole, and nothing else."""
+
+    def write_manifest(self):
+        subprocess.run([sys.executable, script("check-results"), "--write", self.res, "--run", "test"], check=True)
+
+    def check(self):
+        return subprocess.run([sys.executable, script("check-results"), self.res], capture_output=True, text=True)
+
+    def test_a_linked_folder_is_not_passed_over(self):
+        self.write_manifest()
+        self.assertEqual(self.check().returncode, 0, self.check().stderr)
+        elsewhere = tempfile.mkdtemp(dir=self.tmp.name)
+        open(os.path.join(elsewhere, "planted.csv"), "w").close()
+        os.symlink(elsewhere, os.path.join(self.res, "extra"))
+        p = self.check()
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("extra: a symbolic link", p.stderr)
+
+    def test_a_summary_of_another_n_is_refused(self):
+        path = os.path.join(self.res, "summary", f"colony-{first()}-jemalloc.csv")
+        with open(path, newline="") as f:
+            rows = list(csv.DictReader(f))
+        for r in rows:
+            r["n"] = str(int(r["n"]) * 100)
+        with open(path, "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+            w.writeheader()
+            w.writerows(rows)
+        self.write_manifest()  # certified, and still refused: it is not the run's N
+        p = self.check()
+        self.assertEqual(p.returncode, 1)
+        self.assertRegex(p.stderr, rf"colony-{first()}-jemalloc.csv: N = \d+, not the run's \d+")
+
+
+class PathWithASpace(unittest.TestCase):
+    def test_a_checkout_whose_path_has_a_space_is_refused_up_front(self):
+        """run-all hands paths to gnuplot's scripts, which pass them to a
+        shell: a checkout under ".../my dir/" is refused in one line before
+        any work, instead of failing at the charts."""
+        with tempfile.TemporaryDirectory() as tmp:
+            checkout = os.path.join(tmp, "my dir", "antmem")
+            shutil.copytree(os.path.join(ROOT, "scripts"), os.path.join(checkout, "scripts"),
+                            ignore=shutil.ignore_patterns("__pycache__"))
+            p = subprocess.run([os.path.join(checkout, "scripts", "run-all"), "-b", BUILD, "-q"],
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertEqual(p.stderr.count("\n"), 1, p.stderr)
+            self.assertIn("my\\ dir", p.stderr)
+            self.assertIn("can be in the results or checkout path", p.stderr)
+            self.assertFalse(os.path.exists(os.path.join(checkout, "build")), "nothing made")
 
 
 class MissingDependencies(unittest.TestCase):

@@ -1,8 +1,9 @@
 /* MNIST-shaped CSV as it is found: an optional UTF-8 byte-order mark, an
  * optional header (any 785 names, the first "label": "label,pixel0,...,
  * pixel783" or "label,1x1,...,28x28"), then one row per image: a label 0-9
- * and 784 pixel values 0-255 (leading zeros allowed), comma-separated, lines
- * ending in "\n" or "\r\n", the last one with or without. The reader streams
+ * and 784 pixel values 0-255 (one to three digits: leading zeros allowed),
+ * comma-separated, every line ending in "\n" or "\r\n" (a file whose last
+ * line has no line end is refused: "...,25" may be "...,255" cut short). The reader streams
  * it with a fixed buffer and refuses anything else with "file:line: reason";
  * the generator writes it deterministically, with the "pixelN" header. The in-memory dataset has two layouts (rows, columns). */
 #ifndef ANTMEM_MNIST_H
@@ -15,8 +16,8 @@
 
 #define MNIST_PIXELS 784
 #define MNIST_FIELDS (1 + MNIST_PIXELS)
-/* The longest valid row: "9" and 784 times ",255". */
-#define MNIST_MAX_LINE (1 + 4 * MNIST_PIXELS)
+/* The longest valid row: "009" and 784 times ",255" (zero-padded fields). */
+#define MNIST_MAX_LINE (3 + 4 * MNIST_PIXELS)
 
 /* Bytes every reader has read so far, for the curves (like mem.c's counters). */
 extern uint64_t mnist_bytes_read;
@@ -47,6 +48,11 @@ int mnist_attach(struct mnist_reader *r, FILE *f, const char *path, char *err, s
 long mnist_count_rest(struct mnist_reader *r, char *err, size_t err_size);
 int mnist_next(struct mnist_reader *r, struct mnist_row *row, char *err, size_t err_size);
 void mnist_close(struct mnist_reader *r);
+/* The whole file read as a run would, before any run reads a part of it: a
+ * regular file (not a FIFO or a device, which could block or never end),
+ * every row valid, at least one: the row count, or -1 with "path[:line]:
+ * reason" in err. */
+long mnist_check_file(const char *path, char *err, size_t err_size);
 
 /* Write rows deterministic digit-like images (seeded) to path, atomically:
  * 0, or -1 with the reason in err. */

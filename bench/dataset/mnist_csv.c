@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../io/atomic_file.h"
 
@@ -45,7 +46,9 @@ static int read_line(struct mnist_reader *r, char *err, size_t err_size)
 					    (unsigned long long)r->line + 1, strerror(errno));
 			if (len == 0)
 				return 0;
-			break; /* a last line without "\n" is a line (a row cut short fails its parse) */
+			/* "...,25" may be "...,255" cut short: no reader can tell */
+			return fail(err, err_size, "%s:%llu: the file ends inside this line (no line "
+					"end): cut short?", r->path, (unsigned long long)r->line + 1);
 		}
 		const char *run = r->in + r->in_pos;
 		size_t avail = r->in_len - r->in_pos;
@@ -298,6 +301,29 @@ int mnist_next(struct mnist_reader *r, struct mnist_row *row, char *err, size_t 
 	if (!field_fast(p, 255, '\0', &row->pixels[MNIST_PIXELS - 1]))
 		return parse_line(r, row, err, err_size);
 	return 1;
+}
+
+long mnist_check_file(const char *path, char *err, size_t err_size)
+{
+	struct stat st;
+	if (stat(path, &st))
+		return fail(err, err_size, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return fail(err, err_size, "%s: not a regular file (a FIFO, device or folder)", path);
+	static struct mnist_reader r; /* its buffers are 70 KB: not on the stack */
+	static struct mnist_row row;
+	if (mnist_open(&r, path, err, err_size))
+		return -1;
+	long rows = 0;
+	int rc;
+	while ((rc = mnist_next(&r, &row, err, err_size)) == 1)
+		rows++;
+	mnist_close(&r);
+	if (rc < 0)
+		return -1;
+	if (!rows)
+		return fail(err, err_size, "%s: no rows (a header only)", path);
+	return rows;
 }
 
 void mnist_close(struct mnist_reader *r)

@@ -3,8 +3,12 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* One file is written at a time per process; a signal handler may unlink it. */
@@ -25,7 +29,7 @@ int atomic_open(struct atomic_file *af, const char *path)
 	return 0;
 }
 
-static int commit(struct atomic_file *af, bool sync)
+static int finish(struct atomic_file *af, bool sync)
 {
 	int rc = 0;
 	if (fflush(af->f) || (sync && fsync(fileno(af->f))))
@@ -35,12 +39,131 @@ static int commit(struct atomic_file *af, bool sync)
 	if (fclose(af->f) && !rc)
 		rc = -errno;
 	af->f = NULL;
-	if (!rc && rename(af->tmp_path, af->path))
-		rc = -errno;
 	if (rc)
 		unlink(af->tmp_path);
 	pending[0] = '\0';
 	return rc;
+}
+
+static int commit(struct atomic_file *af, bool sync)
+{
+	int rc = finish(af, sync);
+	if (!rc && rename(af->tmp_path, af->path)) {
+		rc = -errno;
+		unlink(af->tmp_path);
+	}
+	return rc;
+}
+
+int atomic_close_kept(struct atomic_file *af)
+{
+	return finish(af, true);
+}
+
+/* The held files: (temporary, final) pairs, strdup'd; the count is read by
+ * the signal handler, so it grows only after an entry is whole. */
+static char **held;
+static volatile sig_atomic_t held_count;
+static size_t held_cap;
+
+int atomic_hold(const char *tmp, const char *path)
+{
+	if ((size_t)held_count == held_cap) {
+		size_t cap = held_cap ? held_cap * 2 : 16;
+		char **grown = realloc(held, cap * 2 * sizeof *grown);
+		if (!grown) {
+			unlink(tmp);
+			return -ENOMEM;
+		}
+		held = grown;
+		held_cap = cap;
+	}
+	char *t = strdup(tmp), *p = strdup(path);
+	if (!t || !p) {
+		free(t);
+		free(p);
+		unlink(tmp);
+		return -ENOMEM;
+	}
+	held[2 * held_count] = t;
+	held[2 * held_count + 1] = p;
+	held_count++;
+	return 0;
+}
+
+int atomic_close_held(struct atomic_file *af)
+{
+	int rc = atomic_close_kept(af);
+	return rc ? rc : atomic_hold(af->tmp_path, af->path);
+}
+
+int atomic_commit_held(const char **failed)
+{
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	static char failed_path[PATH_MAX];
+	int rc = 0;
+	for (sig_atomic_t i = 0; i < held_count; i++) {
+		if (!rc && rename(held[2 * i], held[2 * i + 1])) {
+			rc = -errno;
+			snprintf(failed_path, sizeof failed_path, "%s", held[2 * i + 1]);
+			*failed = failed_path;
+		}
+		if (rc)
+			unlink(held[2 * i]);
+	}
+	sig_atomic_t count = held_count;
+	held_count = 0;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	for (sig_atomic_t i = 0; i < 2 * count; i++)
+		free(held[i]);
+	return rc;
+}
+
+static char scratch[256];
+
+void atomic_scratch_dir(const char *dir)
+{
+	scratch[0] = '\0'; /* the first byte last: never half a name, should a signal come */
+	if (!dir[0])
+		return;
+	snprintf(scratch + 1, sizeof scratch - 1, "%s", dir + 1);
+	__atomic_store_n(&scratch[0], dir[0], __ATOMIC_RELEASE);
+}
+
+void atomic_drop_scratch(void)
+{
+	if (!scratch[0])
+		return;
+	int fd = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		char buf[4096];
+		long got;
+		/* entries removed while listed: list again until none is left */
+		while ((got = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+			for (long off = 0; off < got;) {
+				/* struct linux_dirent64: ino 8, off 8, reclen 2, type 1, name */
+				unsigned short reclen;
+				memcpy(&reclen, buf + off + 16, sizeof reclen);
+				const char *name = buf + off + 19;
+				if (strcmp(name, ".") && strcmp(name, ".."))
+					unlinkat(fd, name, 0);
+				off += reclen;
+			}
+		}
+		close(fd);
+	}
+	rmdir(scratch);
+}
+
+void atomic_drop_held(void)
+{
+	for (sig_atomic_t i = 0; i < held_count; i++)
+		unlink(held[2 * i]);
 }
 
 int atomic_commit(struct atomic_file *af)

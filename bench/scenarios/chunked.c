@@ -20,8 +20,7 @@
 
 static const char *const chunked_variants[] = {"whole", "chunked", "reread", NULL};
 
-/* Rows in the file (a last row without "\n" counts: it is read and checked
- * like the others), > 0; or -1 with the reason in err. A pass before the
+/* Rows in the file (the driver checked it whole before the run), > 0; or -1 with the reason in err. A pass before the
  * measured one: its bytes are not counted as read. */
 static long count_rows(const char *path, char *err, size_t err_size)
 {
@@ -93,6 +92,7 @@ static int run_chunked(struct run_ctx *ctx)
 		ctx_say(ctx, "%s: %s", dir, strerror(errno));
 		return ctx->status = -EIO;
 	}
+	atomic_scratch_dir(dir); /* removed on SIGINT, SIGTERM, SIGHUP too */
 	ctx->n = ((uint64_t)rows + chunk - 1) / chunk;
 	enum { WHOLE, CHUNKED, REREAD } how = strcmp(ctx->variant, "whole") == 0     ? WHOLE
 					   : strcmp(ctx->variant, "chunked") == 0 ? CHUNKED
@@ -150,6 +150,7 @@ out:
 		unlink(path);
 	}
 	rmdir(dir);
+	atomic_scratch_dir("");
 	return ctx->status;
 }
 

@@ -140,6 +140,14 @@ def main():
     if not os.path.isfile(args.data) or not os.access(args.data, os.R_OK):
         print(f"datasets.py: --data {args.data}: not a readable file", file=sys.stderr)
         return 2
+    with open(args.data, "rb") as f:  # as the C reader: "...,25" may be "...,255" cut short
+        size = f.seek(0, os.SEEK_END)
+        f.seek(max(size - 1, 0))
+        cut = f.read(1) != b"\n"  # also when empty
+    if cut:
+        print(f"datasets.py: --data {args.data}: empty, or it ends inside its last line (no line end): "
+              "cut short?", file=sys.stderr)
+        return 2
     if not os.path.isdir(args.out) or not os.access(args.out, os.W_OK):
         print(f"datasets.py: {args.out}: not a writable folder", file=sys.stderr)
         return 2
