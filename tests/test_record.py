@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Record files (scripts/record.py, records/*.toml): every example is read;
+every kind of bad file is refused in one line naming the file, its line and
+the fault, with exit 1; and the slots and slots_packed structs the script
+lays out field by field are the compiler's own (offsetof, sizeof, alignof of
+the C it emits), for every example and a record with every type.
+
+usage: test_record.py SOURCE_ROOT CC"""
+import glob
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ROOT = CC = None
+
+
+def script():
+    return os.path.join(ROOT, "scripts", "record.py")
+
+
+def record_py(*args):
+    return subprocess.run([sys.executable, script(), *args], capture_output=True, text=True)
+
+
+def examples():
+    return sorted(glob.glob(os.path.join(ROOT, "records", "*.toml")))
+
+
+EVERY_TYPE = """name = "every"
+n = 10
+[[field]]
+name = "flag"
+type = "bool"
+[[field]]
+name = "big"
+type = "u64"
+presence = 0.5
+[[field]]
+name = "tiny"
+type = "i8"
+presence = 0.25
+[[field]]
+name = "text"
+type = "string"
+length = { weights = { 3 = 1, 30 = 2 } }
+presence = 0.5
+[[field]]
+name = "half"
+type = "i16"
+[[field]]
+name = "ratio"
+type = "f32"
+[[field]]
+name = "wide"
+type = "f64"
+presence = 0.9
+[[field]]
+name = "count"
+type = "u32"
+[[field]]
+name = "small"
+type = "u8"
+[[field]]
+name = "delta"
+type = "i64"
+[[field]]
+name = "code"
+type = "i32"
+[[field]]
+name = "port"
+type = "u16"
+"""
+
+
+class Examples(unittest.TestCase):
+    def test_every_example_is_read(self):
+        names = [os.path.basename(p) for p in examples()]
+        for expected in ("ant.toml", "order.toml", "log_event.toml", "profile.toml"):
+            self.assertIn(expected, names)
+        p = record_py("check", *examples())
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("records/ant.toml: record ant, 3 fields, n = 500,000", p.stdout)
+        self.assertIn("record profile, 24 fields", p.stdout)
+
+
+class BadFiles(unittest.TestCase):
+    """Each fault in a copy of a good file: one line, the right line number."""
+
+    def refuse(self, text, line, words):
+        with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
+            f.write(text)
+        try:
+            p = record_py("check", f.name)
+            self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+            self.assertEqual(p.stdout, "", "nothing printed for a bad file")
+            self.assertEqual(p.stderr.count("\n"), 1, p.stderr)
+            self.assertTrue(p.stderr.startswith(f"record.py: {f.name}:{line}: "), p.stderr)
+            self.assertIn(words, p.stderr)
+        finally:
+            os.unlink(f.name)
+
+    def test_each_fault_named_with_its_line(self):
+        good = 'name = "order"\nn = 100\n\n[[field]]\nname = "id"\ntype = "u64"\n\n' \
+               '[[field]]\nname = "symbol"\ntype = "string"\nlength = { fixed = 4 }\nshared = 50\n'
+        cases = [
+            (good.replace('type = "u64"', 'type = "u128"'), 6, "unknown type 'u128'"),
+            (good.replace('name = "symbol"', 'name = "id"'), 9, "duplicate field 'id' (the first is field 1)"),
+            (good.replace("shared = 50", "shared = 50\npresence = 1.5"), 13, "presence 1.5: a probability is from 0 to 1"),
+            (good.replace("shared = 50", "shared = 50\npresence = -0.1"), 13, "a probability is from 0 to 1"),
+            (good.replace("shared = 50", "shared = 0"), 12, "shared 0: K distinct values, at least 1"),
+            ('name = "order"\nn = 100\n', 1, "a record of no fields"),
+            (good.replace('name = "order"', 'name = "2fast"'), 1, "name '2fast': not a C identifier"),
+            (good.replace('name = "order"', 'name = "struct"'), 1, "not a C identifier"),
+            (good.replace('name = "id"', 'name = "my-id"'), 5, "field name 'my-id': not a C identifier"),
+            (good.replace("n = 100", "n = 0"), 2, "n 0: not a whole number from 1 to 2147483647"),
+            (good.replace("n = 100", "n = 100\ncolour = 1"), 3, "unknown key 'colour'"),
+            (good.replace('type = "u64"', 'type = "u64"\nlenght = 3'), 7, "unknown key 'lenght'"),
+            (good.replace("length = { fixed = 4 }\n", ""), 8, "a string needs length ="),
+            (good.replace("length = { fixed = 4 }", "length = { uniform = [9, 3] }"), 11, "MIN <= MAX"),
+            (good.replace('type = "u64"', 'type = "u64"\nshared = 3'), 7, "shared is for strings, not u64"),
+            (good.replace("length = { fixed = 4 }", 'length = { sequence = "S" }'), 12, "cannot be shared"),
+            (good.replace("length = { fixed = 4 }\nshared = 50", "length = { fixed = 1 }\nshared = 63"), 12,
+             "63 distinct values do not fit in these lengths (62 characters)"),
+            (good.replace("n = 100", "n = = 100"), 2, "not TOML"),
+        ]
+        for text, line, words in cases:
+            with self.subTest(words=words):
+                self.refuse(text, line, words)
+
+    def test_missing_file(self):
+        p = record_py("check", "/nonexistent/x.toml")
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(p.stderr, "record.py: /nonexistent/x.toml: No such file or directory\n")
+
+
+class StructsAreTheCompilers(unittest.TestCase):
+    """struct_layout against offsetof/sizeof/alignof of the emitted C."""
+
+    def compiled_layout(self, path):
+        """{struct tag: (sizeof, alignof, {field: offsetof})} by the compiler."""
+        p = record_py("c-struct", path)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        tags = re.findall(r"^struct (\w+) \{", p.stdout, re.M)
+        fields = {tag: re.findall(r"^\t[^;]*?(\w+)(?:\[\d+\])?; /\*", body, re.M)
+                  for tag, body in re.findall(r"^struct (\w+) \{[^\n]*\n(.*?)^\};", p.stdout, re.M | re.S)}
+        prints = []
+        for tag in tags:
+            prints.append(f'printf("{tag} %zu %zu\\n", sizeof(struct {tag}), _Alignof(struct {tag}));')
+            prints += [f'printf("{tag}.{f} %zu\\n", offsetof(struct {tag}, {f}));' for f in fields[tag]]
+        source = ("#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <stdio.h>\n"
+                  + p.stdout + "\nint main(void)\n{\n" + "\n".join(prints) + "\nreturn 0;\n}\n")
+        with tempfile.TemporaryDirectory() as tmp:
+            c, exe = os.path.join(tmp, "layout.c"), os.path.join(tmp, "layout")
+            with open(c, "w") as f:
+                f.write(source)
+            built = subprocess.run([CC, "-std=c11", "-Wall", "-Werror", "-o", exe, c], capture_output=True, text=True)
+            self.assertEqual(built.returncode, 0, built.stderr + source)
+            out = subprocess.run([exe], capture_output=True, text=True, check=True).stdout
+        found = {}
+        for line in out.splitlines():
+            name, *numbers = line.split()
+            if "." in name:
+                tag, field = name.split(".")
+                found[tag][2][field] = int(numbers[0])
+            else:
+                found[name] = (int(numbers[0]), int(numbers[1]), {})
+        return found
+
+    def test_offsets_sizes_and_alignment_are_the_compilers(self):
+        sys.path.insert(0, os.path.join(ROOT, "scripts"))
+        import record
+        with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
+            f.write(EVERY_TYPE)
+        try:
+            for path in examples() + [f.name]:
+                rec = record.load(path)
+                compiled = self.compiled_layout(path)
+                for packed in (False, True):
+                    tag = f"{rec['name']}_{'slots_packed' if packed else 'slots'}"
+                    rows, size, align = record.struct_layout(rec, packed)
+                    with self.subTest(record=os.path.basename(path), struct=tag):
+                        self.assertEqual((size, align), compiled[tag][:2])
+                        self.assertEqual({r[0]: r[2] for r in rows}, compiled[tag][2])
+                        if packed:  # no hole but at the end
+                            self.assertTrue(all(r[5] == 0 for r in rows), rows)
+                            plain = record.struct_layout(rec)[1]
+                            self.assertLessEqual(size, plain)
+        finally:
+            os.unlink(f.name)
+
+
+if __name__ == "__main__":
+    ROOT, CC = sys.argv[1], sys.argv[2]
+    del sys.argv[1:3]
+    unittest.main(verbosity=2)
