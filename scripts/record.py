@@ -51,6 +51,8 @@ goto if inline int long register restrict return short signed sizeof static stru
 union unsigned void volatile while bool true false""".split())
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 ALPHABET = 62            # the generator's characters: letters and digits
+MAX_BLOCK = 1 << 20      # the longest block of the generator (below)
+PRESENCE_BLOCK = 1000    # presence is exact per 1,000 records (P to 0.001)
 
 
 class RecordError(Exception):
@@ -129,6 +131,9 @@ def check_field(i, f, seen, fail):
     presence = f.get("presence", 1)
     if isinstance(presence, bool) or not isinstance(presence, (int, float)) or not 0 <= presence <= 1:
         fail("presence", f"field '{name}': presence {presence!r}: a probability is from 0 to 1")
+    if abs(presence * PRESENCE_BLOCK - round(presence * PRESENCE_BLOCK)) > 1e-9:
+        fail("presence", f"field '{name}': presence {presence!r}: to 0.001 at most (it is exact per "
+                         f"{PRESENCE_BLOCK:,} records)")
     field = {"name": name, "type": typ, "presence": float(presence), "length": None, "shared": None}
     if typ != "string":
         for key in ("length", "shared"):
@@ -169,17 +174,87 @@ def check_length(name, length, fail):
     if kind == "weights" and isinstance(spec, dict) and spec:
         pairs = []
         for k, w in spec.items():
-            if not (k.isdigit() and whole(int(k))) or isinstance(w, bool) or \
-                    not isinstance(w, (int, float)) or not 0 < w < float("inf"):
+            if not (k.isdigit() and whole(int(k))) or not whole(w, 1) or w > MAX_BLOCK:
                 break
             pairs.append((int(k), w))
         else:
-            return kind, sorted(pairs)
+            if sum(w for _, w in pairs) <= MAX_BLOCK:
+                return kind, sorted(pairs)
     if kind == "sequence" and isinstance(spec, str) and len(spec) <= 64 and spec.isprintable():
         return kind, spec
     fail("length", f"field '{name}': length {length!r}: fixed a whole number, uniform [MIN, MAX] with "
-                   f"MIN <= MAX, weights {{ length = positive weight }}, sequence a short prefix "
-                   f"(lengths 0 to {MAX_LENGTH})")
+                   f"MIN <= MAX, weights {{ length = whole weight }} (at most {MAX_BLOCK:,} in all), "
+                   f"sequence a short prefix (lengths 0 to {MAX_LENGTH})")
+
+
+# The generator: what each record holds, decided from the record file and a
+# seed, the same in C (bench/record_gen.c) and here, so that its bytes can be
+# counted for any N without making the records. Every choice is a block of
+# W slots that holds each outcome exactly its weight's number of times, in an
+# order shuffled per block (Fisher-Yates driven by splitmix64): so among the
+# first N records each outcome comes (N // W) * weight times plus its count in
+# the first N % W slots of one block, exact, in O(W), and no pattern repeats.
+#   own string length   uniform [A, B]: W = B - A + 1, each length once;
+#                       weights: each length its weight; fixed: W = 1;
+#                       sequence P: len(P) + the digits of the record's index
+#   presence P          W = 1,000, round(1000 P) slots present
+#   shared value        W = K, each of the K values once: value j's length is
+#                       the length distribution's choice at slot j
+MASK = (1 << 64) - 1
+PURPOSE = {"length": 1, "presence": 2, "value": 3, "value-length": 4}
+
+
+def mix64(x):
+    """splitmix64's finaliser (Steele, Lea, Flood 2014)."""
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9 & MASK
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EB & MASK
+    return x ^ (x >> 31)
+
+
+def block_order(seed, field, purpose, block, weights):
+    """The outcomes (indexes into weights) of one block, in their shuffled order."""
+    slots = [k for k, w in enumerate(weights) for _ in range(w)]
+    state = mix64(seed ^ mix64((field << 8 | PURPOSE[purpose]) ^ mix64(block + 0x9E3779B97F4A7C15 & MASK)))
+    for i in range(len(slots) - 1, 0, -1):
+        state = state + 0x9E3779B97F4A7C15 & MASK
+        j = mix64(state) % (i + 1)
+        slots[i], slots[j] = slots[j], slots[i]
+    return slots
+
+
+def counts(seed, field, purpose, weights, n):
+    """How many of the first n choices fall on each outcome: exact."""
+    width = sum(weights)
+    out = [w * (n // width) for w in weights]
+    for k in block_order(seed, field, purpose, n // width, weights)[:n % width]:
+        out[k] += 1
+    return out
+
+
+def length_choices(field):
+    """(lengths, weights) of an own string's length, sequence excepted."""
+    kind, spec = field["length"]
+    if kind == "fixed":
+        return [spec], [1]
+    if kind == "uniform":
+        return list(range(spec[0], spec[1] + 1)), [1] * (spec[1] - spec[0] + 1)
+    return [length for length, _ in spec], [w for _, w in spec]
+
+
+def presence_weights(field):
+    present = round(field["presence"] * PRESENCE_BLOCK)
+    return [PRESENCE_BLOCK - present, present]  # outcome 1: present
+
+
+def sequence_lengths(prefix, n):
+    """{length: count} of prefix + index for the indexes 0 .. n-1."""
+    out, low = {}, 0
+    for digits in range(1, 21):
+        high = 10 ** digits
+        if n > low:
+            out[len(prefix) + digits] = min(n, high) - low
+        low = high
+    return out
 
 
 def struct_layout(record, packed=False):

@@ -3,9 +3,10 @@
 every kind of bad file is refused in one line naming the file, its line and
 the fault, with exit 1; and the slots and slots_packed structs the script
 lays out field by field are the compiler's own (offsetof, sizeof, alignof of
-the C it emits), for every example and a record with every type.
+the C it emits), for every example and a record with every type; and the
+generator's choices are the same in C and Python, with exact counts.
 
-usage: test_record.py SOURCE_ROOT CC"""
+usage: test_record.py SOURCE_ROOT CC ANTMEM_RECORD_GEN"""
 import glob
 import os
 import re
@@ -14,7 +15,7 @@ import sys
 import tempfile
 import unittest
 
-ROOT = CC = None
+ROOT = CC = GEN = None
 
 
 def script():
@@ -192,7 +193,42 @@ class StructsAreTheCompilers(unittest.TestCase):
             os.unlink(f.name)
 
 
+class GeneratorAgrees(unittest.TestCase):
+    """The choices the C generator makes (bench/records/record_gen.c, through
+    antmem-record-gen) are scripts/record.py's, one by one; and record.py's
+    closed-form counts over the first N are the tally of those choices, exact,
+    at N inside the first block, at a block's end and past several blocks."""
+
+    def test_c_and_python_choose_alike_and_counts_are_exact(self):
+        sys.path.insert(0, os.path.join(ROOT, "scripts"))
+        import record
+        cases = [(1, 0, "length", [1] * 181), (42, 3, "presence", [700, 300]), (42, 4, "presence", [1000, 0]),
+                 (7, 2, "value", [1] * 5000), (9, 1, "length", [3, 2]), (0, 23, "value-length", [5, 1, 9])]
+        for seed, field, purpose, weights in cases:
+            width = sum(weights)
+            for n in sorted({1, width // 3, width, 3 * width + width // 2}):
+                with self.subTest(purpose=purpose, weights=len(weights), n=n):
+                    p = subprocess.run([GEN, str(seed), str(field), str(record.PURPOSE[purpose]), str(n),
+                                        ",".join(map(str, weights))], capture_output=True, text=True, check=True)
+                    got = [int(x) for x in p.stdout.split()]
+                    expected = []
+                    for block in range(n // width + 1):
+                        expected += record.block_order(seed, field, purpose, block, weights)
+                    self.assertEqual(got, expected[:n], "C and Python make the same choices")
+                    tally = [got.count(k) for k in range(len(weights))]
+                    self.assertEqual(record.counts(seed, field, purpose, weights, n), tally)
+
+    def test_sequence_lengths(self):
+        sys.path.insert(0, os.path.join(ROOT, "scripts"))
+        import record
+        for n in (1, 10, 11, 999, 1000, 123457):
+            lengths = {}
+            for i in range(n):
+                lengths[len(f"W{i}")] = lengths.get(len(f"W{i}"), 0) + 1
+            self.assertEqual(record.sequence_lengths("W", n), lengths)
+
+
 if __name__ == "__main__":
-    ROOT, CC = sys.argv[1], sys.argv[2]
-    del sys.argv[1:3]
+    ROOT, CC, GEN = sys.argv[1], sys.argv[2], sys.argv[3]
+    del sys.argv[1:4]
     unittest.main(verbosity=2)
