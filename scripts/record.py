@@ -188,20 +188,26 @@ def check_length(name, length, fail):
 
 
 # The generator: what each record holds, decided from the record file and a
-# seed, the same in C (bench/record_gen.c) and here, so that its bytes can be
-# counted for any N without making the records. Every choice is a block of
-# W slots that holds each outcome exactly its weight's number of times, in an
-# order shuffled per block (Fisher-Yates driven by splitmix64): so among the
-# first N records each outcome comes (N // W) * weight times plus its count in
-# the first N % W slots of one block, exact, in O(W), and no pattern repeats.
-#   own string length   uniform [A, B]: W = B - A + 1, each length once;
-#                       weights: each length its weight; fixed: W = 1;
-#                       sequence P: len(P) + the digits of the record's index
-#   presence P          W = 1,000, round(1000 P) slots present
-#   shared value        W = K, each of the K values once: value j's length is
-#                       the length distribution's choice at slot j
+# seed, the same in C (bench/records/record_gen.c) and here, so that its bytes
+# can be counted for any N without making the records. Every choice is a
+# block of W slots holding each outcome exactly its weight's number of times,
+# in an order shuffled per block (Fisher-Yates driven by splitmix64): among
+# the first N choices each outcome comes (N // W) * weight times plus its
+# count in the first N % W slots of one block, exact, in O(W).
+#   presence      one draw per record, u in 0..999 (W = 1,000, each once); the
+#                 field j of presence P is there when (u + offset_j) % 1000 <
+#                 round(1000 P), offset_j a hash of j: each field in exactly
+#                 its share of records, and the fields a record has (which
+#                 sizes a dict's table) counted exactly from the draws alone
+#   own string    the k-th record that has the field takes length choice k:
+#                 uniform [A, B]: W = B - A + 1, each length once; weights:
+#                 each length its weight; fixed: W = 1; sequence P: P and k
+#                 in decimal (the seed's W0, W1, ...)
+#   shared string the k-th record that has it takes value choice k (W = K,
+#                 each value once); value v's length is length choice v
 MASK = (1 << 64) - 1
-PURPOSE = {"length": 1, "presence": 2, "value": 3, "value-length": 4}
+GOLDEN = 0x9E3779B97F4A7C15
+PURPOSE = {"presence": 1, "length": 2, "value": 3, "value-length": 4}
 
 
 def mix64(x):
@@ -214,9 +220,9 @@ def mix64(x):
 def block_order(seed, field, purpose, block, weights):
     """The outcomes (indexes into weights) of one block, in their shuffled order."""
     slots = [k for k, w in enumerate(weights) for _ in range(w)]
-    state = mix64(seed ^ mix64((field << 8 | PURPOSE[purpose]) ^ mix64(block + 0x9E3779B97F4A7C15 & MASK)))
+    state = mix64(seed ^ mix64((field << 8 | PURPOSE[purpose]) ^ mix64(block + GOLDEN & MASK)))
     for i in range(len(slots) - 1, 0, -1):
-        state = state + 0x9E3779B97F4A7C15 & MASK
+        state = state + GOLDEN & MASK
         j = mix64(state) % (i + 1)
         slots[i], slots[j] = slots[j], slots[i]
     return slots
@@ -231,8 +237,40 @@ def counts(seed, field, purpose, weights, n):
     return out
 
 
+def presence_offset(seed, j):
+    return mix64(seed ^ mix64(j + 1)) % PRESENCE_BLOCK
+
+
+def draws(seed, n):
+    """How many of the first n records drew u, for u in 0..999."""
+    return counts(seed, 0, "presence", [1] * PRESENCE_BLOCK, n)
+
+
+def present_in(record, j, u, seed):
+    """Whether a record that drew u has field j."""
+    f = record["fields"][j]
+    return (u + presence_offset(seed, j)) % PRESENCE_BLOCK < round(f["presence"] * PRESENCE_BLOCK)
+
+
+def having(record, seed, n):
+    """[records among the first n that have field j, for each j]."""
+    du = draws(seed, n)
+    return [sum(c for u, c in enumerate(du) if present_in(record, j, u, seed))
+            for j in range(len(record["fields"]))]
+
+
+def fields_present(record, seed, n):
+    """{f: records among the first n that have exactly f fields}."""
+    out = {}
+    for u, c in enumerate(draws(seed, n)):
+        if c:
+            f = sum(present_in(record, j, u, seed) for j in range(len(record["fields"])))
+            out[f] = out.get(f, 0) + c
+    return out
+
+
 def length_choices(field):
-    """(lengths, weights) of an own string's length, sequence excepted."""
+    """(lengths, weights) of a string's length, sequence excepted."""
     kind, spec = field["length"]
     if kind == "fixed":
         return [spec], [1]
@@ -241,19 +279,38 @@ def length_choices(field):
     return [length for length, _ in spec], [w for _, w in spec]
 
 
-def presence_weights(field):
-    present = round(field["presence"] * PRESENCE_BLOCK)
-    return [PRESENCE_BLOCK - present, present]  # outcome 1: present
-
-
 def sequence_lengths(prefix, n):
-    """{length: count} of prefix + index for the indexes 0 .. n-1."""
+    """{length: count} of prefix + k for k in 0 .. n-1."""
     out, low = {}, 0
     for digits in range(1, 21):
         high = 10 ** digits
         if n > low:
             out[len(prefix) + digits] = min(n, high) - low
         low = high
+    return out
+
+
+def own_lengths(field, j, seed, m):
+    """{length: count} of an own string field's first m values."""
+    kind, spec = field["length"]
+    if kind == "sequence":
+        return sequence_lengths(spec, m)
+    lengths, weights = length_choices(field)
+    return {length: c for length, c in zip(lengths, counts(seed, j, "length", weights, m)) if c}
+
+
+def shared_lengths(field, j, seed, m):
+    """{length: count} of the distinct values the first m records having the
+    shared field j use: all K once m >= K, else the first m of value block 0."""
+    k = field["shared"]
+    used = range(k) if m >= k else block_order(seed, j, "value", 0, [1] * k)[:m]
+    lengths, weights = length_choices(field)
+    width, blocks, out = sum(weights), {}, {}
+    for v in used:
+        if v // width not in blocks:
+            blocks[v // width] = block_order(seed, j, "value-length", v // width, weights)
+        length = lengths[blocks[v // width][v % width]]
+        out[length] = out.get(length, 0) + 1
     return out
 
 

@@ -3,19 +3,21 @@
 every kind of bad file is refused in one line naming the file, its line and
 the fault, with exit 1; and the slots and slots_packed structs the script
 lays out field by field are the compiler's own (offsetof, sizeof, alignof of
-the C it emits), for every example and a record with every type; and the
-generator's choices are the same in C and Python, with exact counts.
+the C it emits), for every example and a record with every type; the
+generator's choices are the same in C and Python, with exact counts; and the
+byte model of records/ant.toml is the hand-written layouts', block for block.
 
-usage: test_record.py SOURCE_ROOT CC ANTMEM_RECORD_GEN"""
+usage: test_record.py SOURCE_ROOT CC ANTMEM_RECORD_GEN ANTMEM_PLAN"""
 import glob
 import os
 import re
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
-ROOT = CC = GEN = None
+ROOT = CC = GEN = PLAN = None
 
 
 def script():
@@ -218,6 +220,26 @@ class GeneratorAgrees(unittest.TestCase):
                     tally = [got.count(k) for k in range(len(weights))]
                     self.assertEqual(record.counts(seed, field, purpose, weights, n), tally)
 
+    def test_presence_counts_are_the_draws_tally(self):
+        """Each field in its exact share; and how many records have f fields
+        (a dict's table size) is the tally of the per-record draws."""
+        sys.path.insert(0, os.path.join(ROOT, "scripts"))
+        import record
+        rec = record.load(os.path.join(ROOT, "records", "profile.toml"))
+        for n in (999, 1000, 4321):
+            order = []
+            for block in range(n // 1000 + 1):
+                order += record.block_order(5, 0, "presence", block, [1] * 1000)
+            per_record = [[record.present_in(rec, j, u, 5) for j in range(len(rec["fields"]))] for u in order[:n]]
+            self.assertEqual(record.having(rec, 5, n), [sum(r[j] for r in per_record) for j in range(len(rec["fields"]))])
+            tally = {}
+            for r in per_record:
+                tally[sum(r)] = tally.get(sum(r), 0) + 1
+            self.assertEqual(record.fields_present(rec, 5, n), tally)
+            if n % 1000 == 0:
+                for j, f in enumerate(rec["fields"]):
+                    self.assertEqual(record.having(rec, 5, n)[j], round(f["presence"] * n), f["name"])
+
     def test_sequence_lengths(self):
         sys.path.insert(0, os.path.join(ROOT, "scripts"))
         import record
@@ -228,7 +250,41 @@ class GeneratorAgrees(unittest.TestCase):
             self.assertEqual(record.sequence_lengths("W", n), lengths)
 
 
+class ModelOfTheAnt(unittest.TestCase):
+    """scripts/record_model.py on records/ant.toml: the blocks of every
+    layout the seed's ant has by hand (layouts/*.c, through antmem-plan) are
+    the generic model's, block for block, live and freed, at five N; so its
+    requested and usable bytes are theirs under every allocator."""
+
+    def test_blocks_are_the_hand_written_layouts(self):
+        sys.path.insert(0, os.path.join(ROOT, "scripts"))
+        import model
+        import record
+        import record_model
+        ant = record.load(os.path.join(ROOT, "records", "ant.toml"))
+        build = os.path.dirname(os.path.dirname(PLAN))
+        for n in (1, 17, 1000, 123457, 2000000):
+            hand = model.plan(build, n)
+            for layout in ("dict", "shared_dict", "slots", "soa", "aos"):
+                with self.subTest(n=n, layout=layout):
+                    ours = record_model.plan_layout(layout, ant, n)
+                    merged = lambda blocks: sorted((s, sum(c for s2, c in blocks if s2 == s)) for s in {s for s, _ in blocks})
+                    self.assertEqual(merged(ours.blocks), merged(hand[layout][0]))
+                    self.assertEqual(sorted(ours.freed), sorted(hand[layout][1]))
+            self.assertEqual(record_model.plan_layout("slots_packed", ant, n).blocks,
+                             record_model.plan_layout("slots", ant, n).blocks, "three pointers: nothing to pack")
+
+    def test_prediction_from_the_file_alone_in_under_a_second(self):
+        for path in examples():
+            start = time.time()
+            p = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "record_model.py"), path,
+                                "--n", "1000", "--n", "1000000000"], capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertLess(time.time() - start, 1.0, path)
+            self.assertEqual(len(p.stdout.splitlines()), 1 + 2 * 6, p.stdout)
+
+
 if __name__ == "__main__":
-    ROOT, CC, GEN = sys.argv[1], sys.argv[2], sys.argv[3]
-    del sys.argv[1:4]
+    ROOT, CC, GEN, PLAN = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+    del sys.argv[1:5]
     unittest.main(verbosity=2)

@@ -1,6 +1,7 @@
 /* The record generator's choices, as scripts/record.py specifies them (its
- * "The generator" comment): each choice (a string's length, a field's
- * presence, which shared value) is made in blocks of W slots that hold
+ * "The generator" comment: which choice decides what): each choice (a
+ * record's presence draw, a string's length, which shared value) is made in
+ * blocks of W slots that hold
  * outcome k exactly weights[k] times, in an order shuffled per block by
  * Fisher-Yates driven by splitmix64. Among the first N choices each outcome
  * then comes an exactly known number of times, which is what lets the byte
@@ -13,7 +14,7 @@
 #include <stdint.h>
 
 /* What a choice decides (mixed into its seed, as record.py's PURPOSE). */
-enum rg_purpose { RG_LENGTH = 1, RG_PRESENCE = 2, RG_VALUE = 3, RG_VALUE_LENGTH = 4 };
+enum rg_purpose { RG_PRESENCE = 1, RG_LENGTH = 2, RG_VALUE = 3, RG_VALUE_LENGTH = 4 };
 
 struct rg_choice {
 	uint64_t seed, block; /* block: the one whose order slots[] holds */
