@@ -50,6 +50,7 @@ C_WORDS = set("""auto break case char const continue default do double else enum
 goto if inline int long register restrict return short signed sizeof static struct switch typedef
 union unsigned void volatile while bool true false""".split())
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+BUILT_IN_SCENARIOS = ("colony", "lazy", "chunked")  # bench/scenarios/
 ALPHABET = 62            # the generator's characters: letters and digits
 MAX_BLOCK = 1 << 20      # the longest block of the generator (below)
 PRESENCE_BLOCK = 1000    # presence is exact per 1,000 records (P to 0.001)
@@ -103,6 +104,8 @@ def load(path):
     name = doc.get("name")
     if not isinstance(name, str) or not IDENTIFIER.fullmatch(name) or name in C_WORDS:
         fail(("top", "name"), f"name {name!r}: not a C identifier (letters, digits and _, not a C keyword)")
+    if name in BUILT_IN_SCENARIOS:  # the record's name is its scenario's (antmem --scenario NAME)
+        fail(("top", "name"), f"name {name!r}: a scenario of the driver's already")
     n = doc.get("n")
     if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= MAX_N:
         fail(("top", "n"), f"n {n!r}: not a whole number from 1 to {MAX_N}")

@@ -25,7 +25,9 @@ same name (layouts/*.c), generalised field by field:
                else a copy of their own; shared strings as soa's codes;
                a presence bit per optional number
 Every array grows by doubling from 16 (mem_grow); shared values are interned
-once per container (16-B entries, a NUL-terminated copy each). What a record
+once per container: an entry (16 B) for each of the K values of every shared
+field, made with the container, and a NUL-terminated copy of a value at its
+first use. What a record
 holds comes from scripts/record.py's generator (exact counts, no sampling).
 For records/ant.toml the blocks are the hand-written layouts' own, block for
 block (tests/test_record.py holds them to antmem-plan's).
@@ -109,12 +111,16 @@ def common(plan, rec, n, seed, container, keys, having):
         plan.array(len(rec["fields"]), STRV)
         for f in rec["fields"]:
             plan.block(len(f["name"]) + 1)
+    # one entry per possible value (the K of every shared field), made at
+    # once with the container; a value's string is copied at its first use
     values = {}
     for j, f in enumerate(rec["fields"]):
         if f["shared"]:
             for length, c in record.shared_lengths(f, j, seed, having[j]).items():
                 values[length] = values.get(length, 0) + c
-    plan.array(sum(values.values()), STRV)
+    possible = sum(f["shared"] or 0 for f in rec["fields"])
+    if possible:
+        plan.block(capacity(possible) * STRV)
     plan.strings(values)
 
 

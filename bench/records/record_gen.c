@@ -29,6 +29,12 @@ static void shuffle(struct rg_choice *c, uint64_t block)
 		c->slots[j] = t;
 	}
 	c->block = block;
+	c->block_start = block * c->width;
+}
+
+void rg_choice_shuffle(struct rg_choice *c, uint64_t i)
+{
+	shuffle(c, i / c->width);
 }
 
 int rg_choice_init(struct rg_choice *c, uint64_t seed, unsigned field, enum rg_purpose purpose,
@@ -45,14 +51,6 @@ int rg_choice_init(struct rg_choice *c, uint64_t seed, unsigned field, enum rg_p
 		return -ENOMEM;
 	shuffle(c, 0);
 	return 0;
-}
-
-uint32_t rg_choice_at(struct rg_choice *c, uint64_t i)
-{
-	uint64_t block = i / c->width;
-	if (block != c->block)
-		shuffle(c, block);
-	return c->slots[i % c->width];
 }
 
 void rg_choice_free(struct rg_choice *c)

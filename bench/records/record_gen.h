@@ -18,6 +18,7 @@ enum rg_purpose { RG_PRESENCE = 1, RG_LENGTH = 2, RG_VALUE = 3, RG_VALUE_LENGTH 
 
 struct rg_choice {
 	uint64_t seed, block; /* block: the one whose order slots[] holds */
+	uint64_t block_start; /* the choice index of slots[0] */
 	unsigned field;
 	enum rg_purpose purpose;
 	const uint32_t *weights;
@@ -30,8 +31,16 @@ uint64_t rg_mix64(uint64_t x);
  * allocated here, before any measured loop. */
 int rg_choice_init(struct rg_choice *c, uint64_t seed, unsigned field, enum rg_purpose purpose,
 		   const uint32_t *weights, size_t outcomes);
-/* The outcome of choice i (fast when i only grows: a block is shuffled once). */
-uint32_t rg_choice_at(struct rg_choice *c, uint64_t i);
+/* Shuffles the block that holds choice i into c->slots (rg_choice_at's slow path). */
+void rg_choice_shuffle(struct rg_choice *c, uint64_t i);
+/* The outcome of choice i: inline and without a division while i stays in
+ * the current block (the generator asks in order: a block is shuffled once). */
+static inline uint32_t rg_choice_at(struct rg_choice *c, uint64_t i)
+{
+	if (i - c->block_start >= c->width) /* also when i is below it (wraps) */
+		rg_choice_shuffle(c, i);
+	return c->slots[i - c->block_start];
+}
 void rg_choice_free(struct rg_choice *c);
 
 #endif

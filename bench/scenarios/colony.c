@@ -7,26 +7,29 @@
 #include "scenario.h"
 #include "worker_id.h"
 
+struct adding {
+	const struct colony_ops *ops;
+	struct colony *c;
+	char worker_id[WORKER_ID_SIZE];
+};
+
+static int add_worker(void *arg, uint64_t i)
+{
+	struct adding *a = arg;
+	format_worker_id(a->worker_id, i);
+	return a->ops->add_ant(a->c, a->worker_id, "Worker");
+}
+
 static int run_colony(struct run_ctx *ctx)
 {
 	const struct colony_ops *ops = ctx->layout;
 	struct colony *c = ops->create(ctx->colony_name);
 	if (!c)
 		return ctx->status = -ENOMEM;
-	char worker_id[WORKER_ID_SIZE];
-	uint64_t start = now_ns();
-	for (uint64_t i = 0; i < ctx->n; i++) {
-		format_worker_id(worker_id, i);
-		ctx->status = ops->add_ant(c, worker_id, "Worker");
-		if (ctx->status)
-			break;
-		ctx->done = i + 1;
-		if (ctx->sampler)
-			sampler_tick(ctx->sampler, i + 1);
-	}
-	ctx->elapsed_ns = now_ns() - start;
+	struct adding adding = {ops, c, ""};
+	ctx_build(ctx, add_worker, &adding);
 	if (!ctx->status) {
-		start = now_ns();
+		uint64_t start = now_ns();
 		uint64_t workers = distribute_work(ops, c);
 		ctx->traverse_ns = now_ns() - start;
 		if (workers != ctx->done)

@@ -1,0 +1,129 @@
+/* What every generated record layout shares (record_type.h), and the
+ * scenario that runs them. */
+#include "record_type.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mem.h"
+#include "scenarios/scenario.h"
+
+void record_text(char *text, uint32_t len, uint64_t k, unsigned field)
+{
+	/* letters only: the bytes are what is measured, not what they say */
+	for (uint32_t p = 0; p < len; p++)
+		text[p] = (char)('a' + (k + p + field) % 26);
+	text[len] = '\0';
+}
+
+uint32_t record_sequence(char *text, const char *prefix, uint64_t k)
+{
+	return (uint32_t)sprintf(text, "%s%llu", prefix, (unsigned long long)k);
+}
+
+uint32_t record_sequence_next(char *text, uint32_t prefix_len, uint32_t len)
+{
+	uint32_t p = len;
+	while (p > prefix_len && text[p - 1] == '9')
+		text[--p] = '0';
+	if (p > prefix_len) {
+		text[p - 1]++;
+		return len;
+	}
+	/* 99..9 + 1: a 1 and len - prefix_len zeros */
+	text[prefix_len] = '1';
+	text[len] = '0';
+	text[len + 1] = '\0';
+	return len + 1;
+}
+
+char *record_copy(const char *text, uint32_t len)
+{
+	char *copy = mem_alloc((size_t)len + 1);
+	if (copy) {
+		memcpy(copy, text, len);
+		copy[len] = '\0';
+	}
+	return copy;
+}
+
+void record_free_text(const char *text)
+{
+	if (text)
+		mem_free((void *)text, strlen(text) + 1);
+}
+
+uint64_t record_text_sum(const char *text)
+{
+	return text ? (unsigned char)text[0] + strlen(text) : 0;
+}
+
+int record_pool_init(struct intern_pool *pool, size_t possible)
+{
+	int rc = mem_grow((void **)&pool->entries, &pool->capacity, possible, sizeof *pool->entries);
+	if (!rc)
+		memset(pool->entries, 0, pool->capacity * sizeof *pool->entries);
+	return rc;
+}
+
+const char *record_intern(struct intern_pool *pool, uint32_t code, const char *text, uint32_t len)
+{
+	struct strv *e = &pool->entries[code];
+	if (!e->ptr) {
+		char *copy = record_copy(text, len);
+		if (!copy)
+			return NULL;
+		*e = (struct strv){copy, len};
+		pool->count++;
+	}
+	return e->ptr;
+}
+
+void record_pool_free(struct intern_pool *pool)
+{
+	for (size_t i = 0; i < pool->capacity; i++)
+		if (pool->entries[i].ptr)
+			mem_free((void *)pool->entries[i].ptr, pool->entries[i].len + 1);
+	mem_free(pool->entries, pool->capacity * sizeof *pool->entries);
+	*pool = (struct intern_pool){0};
+}
+
+struct adding {
+	const struct record_type *type;
+	const struct record_layout *layout;
+	void *gen, *c;
+};
+
+static int add_record(void *arg, uint64_t i)
+{
+	struct adding *a = arg;
+	return a->layout->append(a->c, a->type->make(a->gen, i));
+}
+
+int record_run(struct run_ctx *ctx, const struct record_type *type)
+{
+	const struct record_layout *layout = NULL;
+	for (const struct record_layout *const *l = type->layouts; *l && !layout; l++)
+		if (strcmp((*l)->name, ctx->variant) == 0)
+			layout = *l;
+	void *gen = type->gen_new();
+	void *c = layout && gen ? layout->create() : NULL;
+	if (!c) {
+		type->gen_free(gen);
+		return ctx->status = layout ? -ENOMEM : -EINVAL;
+	}
+	struct adding adding = {type, layout, gen, c};
+	ctx_build(ctx, add_record, &adding);
+	if (!ctx->status) {
+		uint64_t checksum, start = now_ns();
+		uint64_t seen = layout->traverse(c, &checksum);
+		ctx->traverse_ns = now_ns() - start;
+		if (seen != ctx->done)
+			ctx->status = -EIO;
+	}
+	ctx_final(ctx);
+	layout->destroy(c);
+	type->gen_free(gen);
+	return ctx->status;
+}

@@ -1,0 +1,63 @@
+/* Your own record, generated (scripts/record_codegen.py, from records/NAME.toml
+ * at build time): its generator and its layouts, behind two small faces.
+ * The callers' face is struct record_type: make record i's values, and the
+ * layouts that store them. The implementers' face is struct record_layout
+ * and the helpers below, which every generated layout shares. */
+#ifndef ANTMEM_RECORD_TYPE_H
+#define ANTMEM_RECORD_TYPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "colony.h" /* struct intern_pool, struct strv */
+
+struct record_layout {
+	const char *name;
+	void *(*create)(void); /* the container, empty; NULL on out of memory */
+	/* store one record's values (record_type.make's): 0 or -ENOMEM */
+	int (*append)(void *container, const void *values);
+	/* read every field of every record: how many, and a checksum of them */
+	uint64_t (*traverse)(const void *container, uint64_t *checksum);
+	void (*destroy)(void *container);
+};
+
+struct record_type {
+	const char *name;
+	unsigned fields;
+	/* the generator's state (plain malloc: outside the layouts' byte counts) */
+	void *(*gen_new)(void);
+	void (*gen_free)(void *gen);
+	/* record i's values, in the generator's state (valid until the next call);
+	 * called with i = 0, 1, 2, ... */
+	const void *(*make)(void *gen, uint64_t i);
+	const struct record_layout *const *layouts; /* NULL-terminated */
+};
+
+/* The generated record types, in records/meson.build's list's order. */
+extern const struct record_type *const record_types[];
+
+/* The scenario of every record: add n records, one iteration each. */
+struct run_ctx;
+int record_run(struct run_ctx *ctx, const struct record_type *type);
+
+/* Helpers of the generated code. */
+/* len characters of value k of field j into text (NUL-terminated). */
+void record_text(char *text, uint32_t len, uint64_t k, unsigned field);
+/* prefix and k in decimal into text: its length. */
+uint32_t record_sequence(char *text, const char *prefix, uint64_t k);
+/* The number after prefix_len characters of text (len in all), plus one, in
+ * place: its new length (one more when it carries into a new digit). */
+uint32_t record_sequence_next(char *text, uint32_t prefix_len, uint32_t len);
+/* A NUL-terminated copy of len bytes (mem_alloc), or NULL. */
+char *record_copy(const char *text, uint32_t len);
+void record_free_text(const char *text); /* NULL-safe */
+uint64_t record_text_sum(const char *text); /* 0 for NULL */
+/* An entry for each of possible values, made at once: 0 or -ENOMEM. */
+int record_pool_init(struct intern_pool *pool, size_t possible);
+/* Entry code's copy of text, made at its first use (text is NULL after it:
+ * the generator makes a value's text once): NULL on out of memory. */
+const char *record_intern(struct intern_pool *pool, uint32_t code, const char *text, uint32_t len);
+void record_pool_free(struct intern_pool *pool);
+
+#endif

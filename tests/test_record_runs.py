@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Your own record, measured: every example record's generated layouts run by
+the driver under the three allocators at three N, and the byte model's
+prediction (scripts/record_model.py, from the record file alone) is the
+measurement: requested bytes to the byte, usable to the byte under jemalloc
+and mimalloc, and under glibc within the model's bound on its unsplit
+remainders (glibc_slack) and 0.01 B per record. And records/ant.toml's
+generated layouts hold exactly the bytes of the hand-written ones.
+
+usage: test_record_runs.py SOURCE_ROOT BUILD_DIR"""
+import csv
+import glob
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ROOT = BUILD = None
+DRIVERS = {"jemalloc": "antmem", "glibc": "antmem-glibc", "mimalloc": "antmem-mimalloc"}
+
+
+def run(driver, out, *args):
+    p = subprocess.run([os.path.join(BUILD, "bench", driver), "-q", "--reps", "1", "--out", out, *args],
+                       capture_output=True, text=True)
+    return p
+
+
+def summaries(out):
+    rows = {}
+    for path in glob.glob(os.path.join(out, "summary", "*.csv")):
+        with open(path, newline="") as f:
+            r = next(csv.DictReader(f))
+        rows[(r["scenario"], r["layout"], r["allocator"])] = r
+    return rows
+
+
+class PredictionIsMeasurement(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        with tempfile.TemporaryDirectory() as out:
+            probe = run("antmem", out, "--scenario", "ant", "--n", "1")
+        if "malloc is not this allocator's" in probe.stderr:
+            raise unittest.SkipTest("malloc replaced (sanitizer build): nothing to measure")
+
+    def test_every_record_layout_and_allocator_at_three_n(self):
+        sys.path.insert(0, os.path.join(ROOT, "scripts"))
+        import record
+        import record_model
+        records = sorted(glob.glob(os.path.join(ROOT, "records", "*.toml")))
+        self.assertGreaterEqual(len(records), 4)
+        for path in records:
+            rec = record.load(path)
+            for n in (1, 1000, 25000):
+                predicted = record_model.predict(rec, n)
+                with tempfile.TemporaryDirectory() as out:
+                    for allocator, driver in DRIVERS.items():
+                        p = run(driver, out, "--scenario", rec["name"], "--n", str(n))
+                        self.assertEqual(p.returncode, 0, p.stderr)
+                    measured = summaries(out)
+                self.assertTrue(measured, "the driver wrote summaries")
+                for (scenario, layout, allocator), r in sorted(measured.items()):
+                    with self.subTest(record=rec["name"], n=n, layout=layout, allocator=allocator):
+                        t = predicted[layout]
+                        self.assertEqual(r["complete"], "1")
+                        self.assertEqual(int(r["final_requested_bytes"]), t["requested"],
+                                         "requested bytes, to the byte")
+                        usable = float(r["bytes_per_ant_usable"]) * n
+                        bound = t["glibc_slack"] + 0.01 * n if allocator == "glibc" else 0.0005 * n
+                        self.assertLessEqual(abs(usable - t[allocator]), bound + 1e-9,
+                                             f"usable {usable} against {t[allocator]}")
+
+    def test_the_generated_ant_is_the_hand_written_ant(self):
+        """Requested and usable bytes of records/ant.toml's slots, measured,
+        are the hand-written slots' (layouts/slots.c), under every allocator."""
+        for n in ("1000", "123457"):
+            with tempfile.TemporaryDirectory() as out:
+                for allocator, driver in DRIVERS.items():
+                    for scenario in ("colony", "ant"):
+                        p = run(driver, out, "--scenario", scenario, "--layout", "slots", "--n", n)
+                        self.assertEqual(p.returncode, 0, p.stderr)
+                rows = summaries(out)
+            for allocator in DRIVERS:
+                hand, ours = rows[("colony", "slots", allocator)], rows[("ant", "slots", allocator)]
+                with self.subTest(n=n, allocator=allocator):
+                    for column in ("final_requested_bytes", "bytes_per_ant_requested", "bytes_per_ant_usable"):
+                        self.assertEqual(ours[column], hand[column], column)
+
+
+if __name__ == "__main__":
+    ROOT, BUILD = (os.path.abspath(a) for a in sys.argv[1:3])
+    del sys.argv[1:3]
+    unittest.main(verbosity=2)
