@@ -9,13 +9,17 @@ rules, written out here from the allocators' sources, not asked of them:
   jemalloc 5.3  size classes: 8, 16-byte steps to 128, then four classes per
                 doubling (160, 192, 224, 256, 320, ...), small and large alike
   mimalloc 2.0  the same classes up to 128 KiB (its bins, rounded to two
-                words); above, whole OS pages, in steps of 64 KiB from 512 KiB,
-                256 KiB from 2 MiB, 1 MiB from 8 MiB (_mi_os_good_alloc_size)
+                words); above, steps of 64 KiB to 512 KiB, of 512 KiB to 8 MiB,
+                of 1 MiB to 32 MiB, then of 4 MiB (measured: mi_usable_size of
+                mimalloc 2.0.9 here; a 786,432-B array holds 1 MiB)
   glibc 2.36    a chunk: request + 8-byte header rounded up to 16, at least 32,
                 usable = chunk - 8; from 128 KiB (the mmap threshold) a mapping:
                 chunk + 8 rounded up to pages, usable = that - 16
 and sums them: requested = sum(size), usable = sum(round(size)), per ant = / N.
-One effect is bounded, not placed: glibc carves later small requests out of
+Two effects of glibc are bounded, not placed. An array of 128 KiB or more
+that grows by realloc is mapped (the rule above) unless it borders the top
+of the heap, where glibc extends it in place (chunk - 8 usable): the figure
+may be lower by that difference (`glibc_low`). And glibc carves later small requests out of
 the arrays it freed while they grew (chunks above its 1,040-byte tcache sizes
 and below the mmap threshold), and when a carved chunk's rest is under its
 32-byte minimum it hands the rest out with the last piece: up to 16 bytes per
@@ -62,8 +66,8 @@ def jemalloc(size):
 def mimalloc(size):
     if size <= 128 * KIB:
         return jemalloc(size)  # its bins, two-word aligned, are jemalloc's classes here
-    step = (PAGE if size < 512 * KIB else 64 * KIB if size < 2048 * KIB else
-            256 * KIB if size < 8192 * KIB else 1024 * KIB)
+    step = (64 * KIB if size <= 512 * KIB else 512 * KIB if size <= 8 * KIB * KIB else
+            KIB * KIB if size <= 32 * KIB * KIB else 4 * KIB * KIB)
     return round_up(size, step)
 
 
@@ -72,6 +76,11 @@ def glibc(size):
     if chunk >= 128 * KIB:
         return round_up(chunk + 8, PAGE) - 16
     return chunk - 8
+
+
+def glibc_in_heap(size):
+    """What glibc's rule gives an array of size that stayed in the heap."""
+    return max(32, round_up(size + 8, 16)) - 8
 
 
 ALLOCATORS = {"jemalloc": jemalloc, "glibc": glibc, "mimalloc": mimalloc}
@@ -91,7 +100,8 @@ def freed_on_growth(elem_size, capacity):
 
 
 def plan(build, n):
-    """{layout: ([(size, count)] live, [size] freed on growth)} from antmem-plan."""
+    """{layout: ([(size, count)] live, [size] freed on growth, [size] live
+    arrays)} from antmem-plan."""
     exe = os.path.join(build, "bench", "antmem-plan")
     try:
         p = subprocess.run([exe, "--n", str(n)], capture_output=True, text=True)
@@ -101,11 +111,12 @@ def plan(build, n):
         raise InputError(f"{exe}: {p.stderr.strip() or f'exit {p.returncode}'}")
     blocks = {}
     for r in csv.DictReader(io.StringIO(p.stdout)):
-        live, freed = blocks.setdefault(r["layout"], ([], []))
+        live, freed, arrays = blocks.setdefault(r["layout"], ([], [], []))
         size, count = int(r["size"]), int(r["count"])
         if r["kind"] == "array":
             live.append((size * count, 1))
             freed.extend(freed_on_growth(size, count))
+            arrays.append(size * count)
         else:
             live.append((size, count))
     if not blocks:
@@ -122,11 +133,13 @@ def glibc_slack(freed):
 
 def predict(build, n, planned=None):
     """{layout: {"requested": bytes, "<allocator>": usable bytes, ...,
-    "glibc_slack": the most glibc may add to its figure}} for n ants (from
-    planned, plan()'s answer, when the caller has it already)."""
+    "glibc_slack": the most glibc may add to its figure, "glibc_low": the
+    most it may be lower}} for n ants (from planned, plan()'s answer, when
+    the caller has it already)."""
     out = {}
-    for layout, (blocks, freed) in (planned or plan(build, n)).items():
-        out[layout] = {"requested": sum(s * c for s, c in blocks), "glibc_slack": glibc_slack(freed)}
+    for layout, (blocks, freed, arrays) in (planned or plan(build, n)).items():
+        out[layout] = {"requested": sum(s * c for s, c in blocks), "glibc_slack": glibc_slack(freed),
+                       "glibc_low": sum(glibc(a) - glibc_in_heap(a) for a in arrays)}
         for name, rule in ALLOCATORS.items():
             out[layout][name] = sum(rule(s) * c for s, c in blocks)
     return out

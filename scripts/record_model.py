@@ -79,7 +79,7 @@ class Plan:
     they grew (model.py's form)."""
 
     def __init__(self):
-        self.blocks, self.freed = [], []
+        self.blocks, self.freed, self.arrays = [], [], []
 
     def block(self, size, count=1):
         if count:
@@ -90,6 +90,7 @@ class Plan:
             cap = capacity(need)
             self.blocks.append((elem_size * cap, 1))
             self.freed.extend(model.freed_on_growth(elem_size, cap))
+            self.arrays.append(elem_size * cap)
 
     def strings(self, lengths, nul=True):
         for length, count in sorted(lengths.items()):
@@ -203,7 +204,7 @@ def plan_layout(layout, rec, n, seed=SEED):
 
 def predict(rec, n, seed=SEED):
     """{layout: {"requested", allocator..., "glibc_slack"}} in bytes for n records."""
-    planned = {layout: (p.blocks, p.freed) for layout in LAYOUTS
+    planned = {layout: (p.blocks, p.freed, p.arrays) for layout in LAYOUTS
                for p in [plan_layout(layout, rec, n, seed)]}
     return model.predict(None, n, planned)
 

@@ -89,6 +89,57 @@ void record_pool_free(struct intern_pool *pool)
 	*pool = (struct intern_pool){0};
 }
 
+size_t record_table_slots(size_t fields)
+{
+	size_t slots = 8; /* CPython's PyDict_MINSIZE */
+	while (fields * 3 > slots * 2)
+		slots *= 2;
+	return slots;
+}
+
+int record_dict_init(struct record_dict *d, size_t fields)
+{
+	size_t slots = record_table_slots(fields);
+	d->table = mem_alloc(slots * sizeof *d->table);
+	if (!d->table)
+		return -ENOMEM;
+	memset(d->table, 0, slots * sizeof *d->table);
+	d->used = 0;
+	d->mask = slots - 1;
+	return 0;
+}
+
+/* CPython's probe sequence (dictobject.c), as layouts/dict.c. */
+static struct record_entry *probe(const struct record_dict *d, const char *key, uint64_t hash)
+{
+	size_t i = hash & d->mask;
+	for (uint64_t perturb = hash;; perturb >>= 5) {
+		struct record_entry *e = &d->table[i];
+		if (!e->key || e->key == key)
+			return e;
+		i = (i * 5 + perturb + 1) & d->mask;
+	}
+}
+
+void record_dict_put(struct record_dict *d, const char *key, uint64_t hash, uint64_t value)
+{
+	struct record_entry *e = probe(d, key, hash);
+	d->used += !e->key;
+	*e = (struct record_entry){hash, key, value};
+}
+
+uint64_t record_dict_get(const struct record_dict *d, const char *key, uint64_t hash)
+{
+	const struct record_entry *e = probe(d, key, hash);
+	return e->key ? e->value : 0;
+}
+
+void record_dict_free(struct record_dict *d)
+{
+	mem_free(d->table, (d->mask + 1) * sizeof *d->table);
+	d->table = NULL;
+}
+
 struct adding {
 	const struct record_type *type;
 	const struct record_layout *layout;

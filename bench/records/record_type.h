@@ -60,4 +60,33 @@ int record_pool_init(struct intern_pool *pool, size_t possible);
 const char *record_intern(struct intern_pool *pool, uint32_t code, const char *text, uint32_t len);
 void record_pool_free(struct intern_pool *pool);
 
+/* dict's per-record table (layouts/dict.c's, for a record): open
+ * addressing over {hash, key, value}, the keys interned per container, a
+ * value's 8 bytes holding a number or a string's pointer. Sized once for the
+ * record's fields (as a dict built from them): 8 slots, doubled while they
+ * pass 2/3 of it. */
+struct record_entry {
+	uint64_t hash;
+	const char *key; /* NULL: an empty slot */
+	uint64_t value;
+};
+struct record_dict {
+	size_t used, mask;
+	struct record_entry *table;
+};
+size_t record_table_slots(size_t fields);
+int record_dict_init(struct record_dict *d, size_t fields); /* 0 or -ENOMEM */
+void record_dict_put(struct record_dict *d, const char *key, uint64_t hash, uint64_t value);
+/* The value of key, or 0 when the record lacks it. */
+uint64_t record_dict_get(const struct record_dict *d, const char *key, uint64_t hash);
+void record_dict_free(struct record_dict *d);
+
+/* A double's or float's bits as a value slot's 8 bytes, and back. */
+static inline uint64_t record_bits(double x)
+{
+	uint64_t u;
+	__builtin_memcpy(&u, &x, sizeof u);
+	return u;
+}
+
 #endif
