@@ -73,6 +73,31 @@ class PredictionIsMeasurement(unittest.TestCase):
                         self.assertLessEqual(usable, t[allocator] + above + rounding, f"predicted {t[allocator]}")
                         self.assertGreaterEqual(usable, t[allocator] - below - rounding, f"predicted {t[allocator]}")
 
+    def test_report_traces_to_the_summaries(self):
+        """record_report.py: a row per record, layout and allocator in
+        records.csv, its measured figures the summaries' medians, and
+        RECORDS.md with a section per record; charts' data beside."""
+        names = [os.path.basename(p)[:-5] for p in glob.glob(os.path.join(ROOT, "records", "*.toml"))]
+        with tempfile.TemporaryDirectory() as out:
+            for name in names:
+                for driver in DRIVERS.values():
+                    self.assertEqual(run(driver, out, "--scenario", name, "--n", "3000").returncode, 0)
+            p = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "record_report.py"), out],
+                               capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(os.path.join(out, "records.csv"), newline="") as f:
+                rows = list(csv.DictReader(f))
+            measured = summaries(out)
+            self.assertEqual(len(rows), len(measured))
+            for r in rows:
+                m = measured[(r["record"], r["layout"], r["allocator"])]
+                self.assertAlmostEqual(float(r["measured_usable_per_record"]), float(m["bytes_per_ant_usable"]), 3)
+            with open(os.path.join(out, "RECORDS.md")) as f:
+                text = f.read()
+            for name in names:
+                self.assertIn(f"## {name} (", text)
+                self.assertTrue(os.path.exists(os.path.join(out, f"record-struct-{name}.csv")))
+
     def test_the_generated_ant_is_the_hand_written_ant(self):
         """Requested and usable bytes of records/ant.toml's slots, measured,
         are the hand-written slots' (layouts/slots.c), under every allocator."""

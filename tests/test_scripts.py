@@ -962,6 +962,29 @@ class RunAllArguments(unittest.TestCase):
                 self.assertEqual(p.returncode, 2, p.stderr)
                 self.assertIn(words, p.stderr)
 
+    def test_bad_records_are_refused_before_any_work(self):
+        """--record: a missing file, a bad one (its line named), or one that is
+        not built into the drivers: one line, exit 2, nothing made."""
+        if not os.access(os.path.join(BUILD, "bench", "antmem"), os.X_OK):
+            self.skipTest(f"{BUILD}: not built")
+        with tempfile.TemporaryDirectory() as tmp:
+            bad, unbuilt = os.path.join(tmp, "bad.toml"), os.path.join(tmp, "mine.toml")
+            with open(bad, "w") as f:
+                f.write('name = "bad"\nn = 10\n')
+            with open(unbuilt, "w") as f:
+                f.write('name = "mine"\nn = 10\n[[field]]\nname = "a"\ntype = "u8"\n')
+            out = os.path.join(tmp, "results")
+            for record, words in ((os.path.join(tmp, "nope.toml"), "no such record file"),
+                                  (bad, f"{bad}:1: a record of no fields"),
+                                  (unbuilt, "record 'mine' is not built: add its name to records/meson.build")):
+                with self.subTest(record=record):
+                    p = subprocess.run([script("run-all"), "-b", BUILD, "-o", out, "--record", record, "-q"],
+                                       capture_output=True, text=True, timeout=60)
+                    self.assertEqual(p.returncode, 2, p.stderr)
+                    self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+                    self.assertIn(words, p.stderr)
+                    self.assertEqual(os.listdir(out) if os.path.isdir(out) else [], [])
+
     def test_help(self):
         p = subprocess.run([script("run-all"), "-h"], capture_output=True, text=True)
         self.assertEqual(p.returncode, 0)
