@@ -13,7 +13,9 @@ scenario of the record's name), every layout and allocator, prediction
   record-struct-NAME.csv        the slots and slots_packed structs, field by
                                 field (scripts/record.py struct)
 
-usage: record_report.py [RESULTS] [--records DIR] [--command CMD]
+usage: record_report.py [RESULTS] [--records DIR] [--command CMD] [--readme README.md]
+  --readme   also README.md's table of the records (between its
+             records-table markers): bytes and times per layout, jemalloc
 Standard library only. Exit status: 0 written; 1 bad or missing input
 (nothing written); 2 bad arguments."""
 import copy
@@ -25,8 +27,11 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import record  # noqa: E402
 import record_model  # noqa: E402
-from antmem_results import (ALLOCATOR_ORDER, InputError, figure, load, tool_parser,  # noqa: E402
-                            write_atomic)
+from antmem_results import (ALLOCATOR_ORDER, InputError, figure, load, replace_between,  # noqa: E402
+                            tool_parser, write_atomic)
+
+BEGIN = "<!-- records-table:begin (scripts/record_report.py writes this) -->"
+END = "<!-- records-table:end -->"
 
 STEPS = range(0, 101, 5)  # presence of the optional fields, percent
 
@@ -129,6 +134,7 @@ def main():
     parser.add_argument("--records", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "records"),
                         help="the record files' folder (default the checkout's records/)")
     parser.add_argument("--command", default="scripts/run-all --record all")
+    parser.add_argument("--readme", help="README.md whose records table to regenerate")
     args = parser.parse_args()
     try:
         found = measured_records(args.results, args.records)
@@ -137,6 +143,8 @@ def main():
         csv_lines = ["record,layout,allocator,n,predicted_requested_per_record,measured_requested_per_record,"
                      "predicted_usable_per_record,measured_usable_per_record"]
         sections, files = [], {}
+        headline = ["| record | N | layout | requested B/record | usable B/record | RSS live B/record | "
+                    "build ns/record | traverse ns/record |", "|---|---:|---|---:|---:|---:|---:|---:|"]
         for name, (rec, entries) in found.items():
             n = int(entries[0]["rows"][0]["n"])
             predicted = record_model.predict(rec, n)
@@ -157,6 +165,9 @@ def main():
                                  f"{r['measured_requested']:.3f},{r['predicted_usable']:.4f},"
                                  f"{r['measured_usable']:.3f}")
             sections.append(section(name, rec, entries, rows))
+            headline += [f"| {name} | {n:,} | {r['layout']} | {r['measured_requested']:.2f} | "
+                         f"{r['measured_usable']:.2f} | {r['rss_live']} | {r['build_ns']} | {r['traverse_ns']} |"
+                         for r in rows if r["allocator"] == "jemalloc"]
             files[f"record-struct-{name}.csv"] = struct_csv(rec)
             optional = [f["presence"] for f in rec["fields"] if f["presence"] < 1]
             if optional:
@@ -171,8 +182,13 @@ def main():
                                "(`records/README.md`); the suite generates every layout of it, measures it "
                                "as it measures the seed's ants, and predicts its bytes from the file "
                                "alone.\n\n" + "\n".join(sections))
+        if args.readme:
+            with open(args.readme) as f:
+                readme = replace_between(f.read(), BEGIN, END, "\n".join(headline) + "\n", args.readme)
         for file, text in files.items():
             write_atomic(os.path.join(args.results, file), text)
+        if args.readme:
+            write_atomic(args.readme, readme)
     except (InputError, record.RecordError, OSError) as e:
         print(f"record_report.py: {e}", file=sys.stderr)
         return 1
