@@ -7,13 +7,14 @@
 #                     presence_percent, usable (B/record, measured)
 #            name, out, layouts, subtitle (see style.gp)
 set datafile separator ","
+if (!exists("W")) W = 1050
 load dir."style.gp"
 set title sprintf("%s: bytes per record against the presence of its optional fields\n%s", name, subtitle)
 set xlabel "optional fields present in this share of records (%)"
 set ylabel "usable bytes per record (jemalloc)"
 set xrange [0:100]
 set yrange [0:*]
-set key top left
+set key outside right top  # inside, it hid log_event's dict line
 columns = words(layouts)
 plot for [i=1:columns] data using 1:(column(i + 1)) with lines lw 2 \
        lc rgb layout_color(word(layouts, i)) dt layout_dash(word(layouts, i)) title word(layouts, i), \
