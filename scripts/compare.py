@@ -2,7 +2,8 @@
 """Compares a new run with a baseline, for memory per ant and for time.
 
 Memory: every bytes-per-ant figure present in both runs (the driver's
-summaries: requested, usable, allocated, RSS; Google Benchmark's JSON:
+summaries of the colony and of your own records, scripts/run-all --record:
+requested, usable, allocated, RSS; Google Benchmark's JSON:
 allocator_bytes_per_ant) is compared against its own tolerance:
   requested, usable, allocated, allocator_bytes_per_ant  deterministic to the
       byte, so any change is listed and any growth is a regression
@@ -37,7 +38,7 @@ import subprocess
 import sys
 
 import breakdown
-from antmem_results import tool_parser, InputError, load, read_gbench_entries
+from antmem_results import tool_parser, InputError, load, read_gbench_entries, summaries
 
 GB_COMPARE = "/usr/share/benchmark/compare.py"
 # Debian's interpreter: the one whose python3-scipy (which compare.py imports) is installed.
@@ -51,6 +52,22 @@ RSS_ENVIRONMENT = ("kernel", "page_size", "transparent_hugepage", "libc_version"
                    "malloc_conf", "allocator_env")
 
 
+def gated_scenarios(folder):
+    """The colony and every record measured in folder (your own records,
+    scripts/run-all --record): the scenarios whose unit is one object. The
+    lazy and chunked scenarios' iterations are not gated here."""
+    found = set()
+    for path in summaries(folder, "summary", "*.csv"):
+        try:
+            with open(path[:-4] + ".json") as f:
+                meta = json.load(f)
+        except (OSError, ValueError) as e:
+            raise InputError(f"{path[:-4]}.json: {e}") from None
+        if meta.get("scenario") == "colony" or (meta.get("unit") == "record" and isinstance(meta.get("scenario"), str)):
+            found.add(meta["scenario"])
+    return sorted(found)
+
+
 def summary_figures(folder):
     """({(run, metric): median}, {run: {"n", "page_size", "parts", "range"}})
     from summary/*.csv, where run is "scenario/layout/allocator n=N" and
@@ -58,7 +75,8 @@ def summary_figures(folder):
     if not os.path.isdir(os.path.join(folder, "summary")):
         return {}, {}
     figures, runs = {}, {}
-    for entry in load(folder, "colony", check_curves=False):
+    entries = [e for scenario in gated_scenarios(folder) for e in load(folder, scenario, check_curves=False)]
+    for entry in entries:
         rows = entry["rows"]
         key = f"{rows[0]['scenario']}/{entry['layout']}/{entry['allocator']} n={int(rows[0]['n'])}"
         try:

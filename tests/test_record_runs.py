@@ -98,6 +98,31 @@ class PredictionIsMeasurement(unittest.TestCase):
                 self.assertIn(f"## {name} (", text)
                 self.assertTrue(os.path.exists(os.path.join(out, f"record-struct-{name}.csv")))
 
+    def test_the_gate_covers_records(self):
+        """compare.py gates your own records as it gates the colony: a record
+        layout whose usable bytes grew is a regression, named."""
+        with tempfile.TemporaryDirectory() as tmp:
+            base, new = os.path.join(tmp, "base"), os.path.join(tmp, "new")
+            for folder in (base, new):
+                os.makedirs(folder)
+                self.assertEqual(run("antmem", folder, "--scenario", "order", "--layout", "slots",
+                                     "--n", "2000").returncode, 0)
+            compare = [sys.executable, os.path.join(ROOT, "scripts", "compare.py"), "--no-time", base, new]
+            p = subprocess.run(compare, capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+            path = os.path.join(new, "summary", "order-slots-jemalloc.csv")
+            with open(path, newline="") as f:
+                rows = list(csv.DictReader(f))
+            for r in rows:
+                r["bytes_per_ant_usable"] = f"{float(r['bytes_per_ant_usable']) * 1.01:.3f}"
+            with open(path, "w", newline="") as f:
+                w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+                w.writeheader()
+                w.writerows(rows)
+            p = subprocess.run(compare, capture_output=True, text=True)
+            self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+            self.assertIn("REGRESSION order/slots/jemalloc n=2000 bytes_per_ant_usable", p.stdout)
+
     def test_the_generated_ant_is_the_hand_written_ant(self):
         """Requested and usable bytes of records/ant.toml's slots, measured,
         are the hand-written slots' (layouts/slots.c), under every allocator."""
