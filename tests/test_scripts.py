@@ -962,6 +962,18 @@ class RunAllArguments(unittest.TestCase):
                 self.assertEqual(p.returncode, 2, p.stderr)
                 self.assertIn(words, p.stderr)
 
+    def test_each_refusal_names_its_option(self):
+        for args, words in ((["-n", "abc"], "run-all: --n: 'abc' is not a positive integer"),
+                            (["-r", "0"], "run-all: --reps: '0' is not a positive integer"),
+                            (["--stride=x"], "run-all: --stride: 'x' is not a positive integer")):
+            with self.subTest(args=args):
+                p = subprocess.run([script("run-all"), *args], capture_output=True, text=True)
+                self.assertEqual((p.returncode, p.stderr.strip()), (2, words))
+
+    def test_plot_all_on_a_missing_folder_says_so(self):
+        p = subprocess.run([script("plot-all"), "/nonexistent-results"], capture_output=True, text=True)
+        self.assertEqual((p.returncode, p.stderr), (1, "plot-all: /nonexistent-results: no such results folder\n"))
+
     def test_bad_records_are_refused_before_any_work(self):
         """--record: a missing file, a bad one (its line named), or one that is
         not built into the drivers: one line, exit 2, nothing made."""
