@@ -22,11 +22,7 @@ static char curve_buffer[64 * 1024];
 
 static void on_interrupt(int sig)
 {
-	const char *tmp = atomic_pending_path();
-	if (tmp[0])
-		unlink(tmp);
-	atomic_drop_held();
-	atomic_drop_scratch();
+	atomic_interrupted();
 	_exit(128 + sig);
 }
 

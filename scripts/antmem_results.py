@@ -311,6 +311,24 @@ def summaries(*pattern):
     return sorted(p for p in glob.glob(os.path.join(*pattern)) if not p.endswith(".incomplete.csv"))
 
 
+def own_pair(path, rows, scenario=None):
+    """InputError unless the summary at path holds only the rows of the pair
+    its name says (scenario-layout-allocator.csv; of scenario, when given):
+    one summary per scenario, layout and allocator, or a stray copy
+    (x_copy.csv) or a file of another pair's rows would stand in for, or
+    beside, the real one."""
+    scenario = scenario or rows[0]["scenario"]
+    layout, allocator = rows[0]["layout"], rows[0]["allocator"]
+    expected = f"{scenario}-{layout}-{allocator}.csv"
+    if os.path.basename(path) != expected:
+        raise InputError(f"{path}: holds {scenario}/{layout}/{allocator}, whose summary is "
+                         f"{expected}: a stray or renamed copy? (refused)")
+    for lineno, r in enumerate(rows, start=2):
+        if (r["scenario"], r["layout"], r["allocator"]) != (scenario, layout, allocator):
+            raise InputError(f"{path}:{lineno}: a row of {r['scenario']}/{r['layout']}/{r['allocator']} "
+                             f"among {scenario}/{layout}/{allocator}'s")
+
+
 def load(results_dir, scenario, check_curves=True):
     """Every summary of the scenario as {"layout", "allocator", "rows", "meta"},
     allocator by allocator, layouts in the registry's order."""
@@ -320,18 +338,8 @@ def load(results_dir, scenario, check_curves=True):
     entries = []
     for path in paths:
         rows, meta = read_summary(path, results_dir if check_curves else None)
+        own_pair(path, rows, scenario)
         layout, allocator = rows[0]["layout"], rows[0]["allocator"]
-        # one summary per scenario, layout and allocator, named for them: a
-        # stray copy (x_copy.csv) or a file holding another pair's rows would
-        # otherwise stand in for, or beside, the real one
-        expected = f"{scenario}-{layout}-{allocator}.csv"
-        if os.path.basename(path) != expected:
-            raise InputError(f"{path}: holds {scenario}/{layout}/{allocator}, whose summary is "
-                             f"{expected}: a stray or renamed copy? (refused)")
-        for lineno, r in enumerate(rows, start=2):
-            if (r["scenario"], r["layout"], r["allocator"]) != (scenario, layout, allocator):
-                raise InputError(f"{path}:{lineno}: a row of {r['scenario']}/{r['layout']}/{r['allocator']} "
-                                 f"among {scenario}/{layout}/{allocator}'s")
         entries.append({"layout": layout, "allocator": allocator, "rows": rows, "meta": meta})
     return sorted(entries, key=lambda e: order_key(e["layout"], e["allocator"],
                                                    e["meta"].get("layout_index")))

@@ -329,13 +329,24 @@ def struct_layout(record, packed=False):
         fields.append(("present", f"uint8_t[{(flags + 7) // 8}]", (flags + 7) // 8, 1))
     if packed:
         fields.sort(key=lambda f: -f[3])  # stable: ties keep their order
-    rows, offset, align = [], 0, 1
-    for name, ctype, size, a in fields:
-        start = (offset + a - 1) // a * a
-        rows.append((name, ctype, start, size, a, start - offset))
-        offset, align = start + size, max(align, a)
-    size = (offset + align - 1) // align * align
+    offsets, size, align = place([(s, a) for _, _, s, a in fields])
+    rows, end = [], 0
+    for (name, ctype, s, a), start in zip(fields, offsets):
+        rows.append((name, ctype, start, s, a, start - end))  # padding: from the last field's end
+        end = start + s
     return rows, size, align
+
+
+def place(members):
+    """C's layout of [(size, alignment)] in this order: ([offset], size,
+    alignment) of the struct (each member at the next multiple of its
+    alignment, the size rounded up to the largest)."""
+    offsets, offset, align = [], 0, 1
+    for size, a in members:
+        offset = (offset + a - 1) // a * a
+        offsets.append(offset)
+        offset, align = offset + size, max(align, a)
+    return offsets, (offset + align - 1) // align * align, align
 
 
 def c_struct(record, packed=False):

@@ -79,9 +79,7 @@ def generator(rec, seed):
                 out.append(f"\tuint32_t {f['name']}_len;")
             out.append(f"\tchar {f['name']}_text[{max_length(f) + 1}];")
     out += [f"\tstruct {name}_values values;", "};", ""]
-    ones = "presence_weights"
-    out += [f"static uint32_t {ones}[{record.PRESENCE_BLOCK}];", "",
-            f"static void {name}_gen_free(void *gv)", "{", f"\tstruct {name}_gen *g = gv;",
+    out += [f"static void {name}_gen_free(void *gv)", "{", f"\tstruct {name}_gen *g = gv;",
             "\tif (!g)", "\t\treturn;", "\trg_choice_free(&g->presence);"]
     for f in fields:
         if f["type"] == "string" and f["length"][0] != "sequence":
@@ -91,9 +89,9 @@ def generator(rec, seed):
     out += ["\tfree(g);", "}", "",
             f"/* The generator's state: plain malloc, outside the layouts' byte counts. */",
             f"static void *{name}_gen_new(void)", "{", f"\tstruct {name}_gen *g = calloc(1, sizeof *g);",
-            "\tif (!g)", "\t\treturn NULL;",
-            f"\tfor (size_t u = 0; u < {record.PRESENCE_BLOCK}; u++)", f"\t\t{ones}[u] = 1;",
-            f"\tint rc = rg_choice_init(&g->presence, {seed}u, 0, RG_PRESENCE, {ones}, {record.PRESENCE_BLOCK});"]
+            "\tif (!g)", "\t\treturn NULL;", "\tint rc = 0;"]
+    if any(f["presence"] < 1 for f in fields):  # each of the 1,000 draws once per block
+        out.append(f"\trc = rg_choice_init(&g->presence, {seed}u, 0, RG_PRESENCE, NULL, {record.PRESENCE_BLOCK});")
     for j, f in enumerate(fields):
         if f["type"] == "string" and f["length"][0] != "sequence":
             n = len(record.length_choices(f)[0])
@@ -101,11 +99,8 @@ def generator(rec, seed):
             out.append(f"\trc = rc ? rc : rg_choice_init(&g->{f['name']}_length, {seed}u, {j}, {purpose}, "
                        f"{f['name']}_weights, {n});")
         if f["shared"]:
-            out.append(f"\tstatic uint32_t {f['name']}_each[{f['shared']}];")
-            out.append(f"\tfor (size_t v = 0; v < {f['shared']}; v++)")
-            out.append(f"\t\t{f['name']}_each[v] = 1;")
             out.append(f"\trc = rc ? rc : rg_choice_init(&g->{f['name']}_value, {seed}u, {j}, RG_VALUE, "
-                       f"{f['name']}_each, {f['shared']});")
+                       f"NULL, {f['shared']});  /* each value once per block */")
     for f in fields:
         if f["type"] == "string" and f["length"][0] == "sequence":
             out.append(f"\tg->{f['name']}_len = record_sequence(g->{f['name']}_text, \"{f['length'][1]}\", 0);")
@@ -162,78 +157,50 @@ def generator(rec, seed):
 
 
 def slots(rec, packed):
-    """A struct per record, a pointer to it in the container's array."""
+    """A struct per record (scripts/record.py's), a pointer to it in the
+    container's array, as layouts/slots.c."""
     name, fields = rec["name"], rec["fields"]
     layout = "slots_packed" if packed else "slots"
     tag = f"{name}_{layout}"
-    rows = {r[0]: r for r in record.struct_layout(rec, packed)[0]}
     flags = [f["name"] for f in fields if f["presence"] < 1 and f["type"] != "string"]
-    possible = sum(f["shared"] or 0 for f in fields)
-    out = [record.c_struct(rec, packed), "",
-           f"struct {tag}_container {{ /* as layouts/slots.c's struct colony */",
-           "\tstruct colony_head head; /* the values pool: an entry per possible shared value */",
-           f"\tstruct {tag} **records;", "\tsize_t capacity;", "};", "",
-           f"static void *{tag}_create(void)", "{",
-           f"\tstruct {tag}_container *c = mem_alloc(sizeof *c);", "\tif (!c)", "\t\treturn NULL;",
-           "\tmemset(c, 0, sizeof *c);"]
-    if possible:
-        out += [f"\tif (record_pool_init(&c->head.values, {possible})) {{",
-                "\t\tmem_free(c, sizeof *c);", "\t\treturn NULL;", "\t}"]
-    out += ["\treturn c;", "}", "",
-            f"static int {tag}_append(void *cv, const void *vv)", "{",
-            f"\tstruct {tag}_container *c = cv;", f"\tconst struct {name}_values *v = vv;",
-            "\tsize_t n = c->head.count;",
-            "\tint rc = mem_grow((void **)&c->records, &c->capacity, n + 1, sizeof *c->records);",
-            "\tif (rc)", "\t\treturn rc;", f"\tstruct {tag} *r = mem_alloc(sizeof *r);", "\tif (!r)",
-            "\t\treturn -ENOMEM;", "\tmemset(r, 0, sizeof *r);"]
+    out = [record.c_struct(rec, packed), "", f"struct {tag}_container {{ /* as layouts/slots.c's struct colony */",
+           "\tstruct colony_head head; /* the values pool */", f"\tstruct {tag} **records;", "\tsize_t capacity;",
+           "};", "", f"static void {tag}_destroy(void *cv);", ""] + container_create(rec, tag)
+    out += [f"static void {tag}_free_record(struct {tag} *r)", "{"]
+    out += [f"\trecord_free_text(r->{f['name']});" for f in fields if f["type"] == "string" and not f["shared"]]
+    out += ["\tmem_free(r, sizeof *r);", "}", ""] + append_head(name, tag) + [
+        f"\tstruct {tag} *r = mem_alloc(sizeof *r);", "\tif (!r)", "\t\treturn -ENOMEM;", "\tmemset(r, 0, sizeof *r);"]
     for j, f in enumerate(fields):
         fn = f["name"]
         if f["type"] != "string":
-            out.append(f"\tif (v->present[{j}]) {{")
-            out.append(f"\t\tr->{fn} = v->{fn};")
-            if fn in flags:
-                b = flags.index(fn)
-                out.append(f"\t\tr->present[{b // 8}] |= {1 << (b % 8)}u;")
-            out.append("\t}")
-        elif f["shared"]:
-            out.append(f"\tif (v->present[{j}] && !(r->{fn} = record_intern(&c->head.values, v->{fn}_code, "
-                       f"v->{fn}, v->{fn}_len)))")
-            out.append(f"\t\tgoto out_of_memory;")
-        else:
-            out.append(f"\tif (v->present[{j}] && !(r->{fn} = record_copy(v->{fn}, v->{fn}_len)))")
-            out.append(f"\t\tgoto out_of_memory;")
+            out += number_store(f, j, flags, f"r->{fn}")
+            continue
+        make = f"record_intern(&c->head.values, v->{fn}_code, v->{fn}, v->{fn}_len)" if f["shared"] else \
+            f"record_copy(v->{fn}, v->{fn}_len)"
+        out += [f"\tif (v->present[{j}] && !(r->{fn} = {make}))", "\t\tgoto out_of_memory;"]
     out += ["\tc->records[n] = r;", "\tc->head.count = n + 1;", "\treturn 0;", "out_of_memory:",
             f"\t{tag}_free_record(r);", "\treturn -ENOMEM;", "}", ""]
-    # free one record (own strings and the struct); defined before append uses it
-    free_fn = [f"static void {tag}_free_record(struct {tag} *r)", "{"]
+    out += traverse_head(tag, f"\t\tconst struct {tag} *r = c->records[i];")
     for f in fields:
-        if f["type"] == "string" and not f["shared"]:
-            free_fn.append(f"\trecord_free_text(r->{f['name']});")
-    free_fn += ["\tmem_free(r, sizeof *r);", "}", ""]
-    out = out[:out.index(f"static int {tag}_append(void *cv, const void *vv)")] + free_fn + \
-        out[out.index(f"static int {tag}_append(void *cv, const void *vv)"):]
-    # traverse: every field of every record
-    out += [f"static uint64_t {tag}_traverse(const void *cv, uint64_t *checksum)", "{",
-            f"\tconst struct {tag}_container *c = cv;", "\tuint64_t sum = 0;",
-            "\tfor (size_t i = 0; i < c->head.count; i++) {", f"\t\tconst struct {tag} *r = c->records[i];"]
-    for f in fields:
-        if f["type"] == "string":
-            out.append(f"\t\tsum += record_text_sum(r->{f['name']});")
-        elif f["type"] in ("f32", "f64"):
-            out.append(f"\t\tsum += (uint64_t)(r->{f['name']} * 1000);")
-        else:
-            out.append(f"\t\tsum += (uint64_t)r->{f['name']};")
+        field = f"r->{f['name']}"
+        out.append(f"\t\tsum += {f'record_text_sum({field})' if f['type'] == 'string' else number_sum(f, field)};")
     if flags:
         out.append("\t\tsum += r->present[0];")
-    out += ["\t}", "\t*checksum = sum;", "\treturn c->head.count;", "}", "",
-            f"static void {tag}_destroy(void *cv)", "{", f"\tstruct {tag}_container *c = cv;",
-            "\tfor (size_t i = 0; i < c->head.count; i++)", f"\t\t{tag}_free_record(c->records[i]);",
-            "\tmem_free(c->records, c->capacity * sizeof *c->records);",
-            "\trecord_pool_free(&c->head.values);", "\tmem_free(c, sizeof *c);", "}", "",
-            f"static const struct record_layout {tag}_layout = {{",
-            f"\t.name = \"{layout}\",", f"\t.create = {tag}_create,", f"\t.append = {tag}_append,",
-            f"\t.traverse = {tag}_traverse,", f"\t.destroy = {tag}_destroy,", "};", ""]
-    return out
+    out += TRAVERSE_TAIL + [f"static void {tag}_destroy(void *cv)", "{", f"\tstruct {tag}_container *c = cv;",
+                            "\tfor (size_t i = 0; i < c->head.count; i++)", f"\t\t{tag}_free_record(c->records[i]);",
+                            "\tmem_free(c->records, c->capacity * sizeof *c->records);",
+                            "\trecord_pool_free(&c->head.values);", "\tmem_free(c, sizeof *c);", "}", ""]
+    return out + registration(tag, layout)
+
+
+def number_store(f, j, flags, target):
+    """slots' and aos's number field: stored when present, with its presence
+    bit (the n-th optional number's) when it is optional."""
+    out = [f"\tif (v->present[{j}]) {{", f"\t\t{target} = v->{f['name']};"]
+    if f["name"] in flags:
+        b = flags.index(f["name"])
+        out.append(f"\t\tr->present[{b // 8}] |= {1 << (b % 8)}u;")
+    return out + ["\t}"]
 
 
 def fnv1a(text):
@@ -492,11 +459,7 @@ def aos_layout(rec):
             out += coded(f, j, base, f"r->{fn}", "goto out_of_memory")
             base += f["shared"]
         else:
-            out += [f"\tif (v->present[{j}]) {{", f"\t\tr->{fn} = v->{fn};"]
-            if fn in flags:
-                b = flags.index(fn)
-                out.append(f"\t\tr->present[{b // 8}] |= {1 << (b % 8)}u;")
-            out.append("\t}")
+            out += number_store(f, j, flags, f"r->{fn}")
     out += ["\tc->head.count = n + 1;", "\treturn 0;", "out_of_memory:", f"\t{tag}_free_record(r);",
             "\treturn -ENOMEM;", "}", ""]
     out += traverse_head(tag, f"\t\tconst struct {tag}_record *r = &c->records[i];")

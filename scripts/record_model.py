@@ -148,11 +148,8 @@ def aos_record(rec):
     flags = sum(1 for f in rec["fields"] if f["presence"] < 1 and f["type"] != "string")
     parts += [(1, 1)] * kinds + [(1, 1)] * ((flags + 7) // 8)
     parts.sort(key=lambda p: -p[0])
-    offset, align = 0, 1
-    for a, size in parts:
-        offset = (offset + a - 1) // a * a + size
-        align = max(align, a)
-    return (offset + align - 1) // align * align, align
+    _, size, align = record.place([(size, a) for a, size in parts])
+    return size, align
 
 
 def plan_layout(layout, rec, n, seed=SEED):

@@ -27,6 +27,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import record  # noqa: E402
 import record_model  # noqa: E402
+from report import fmt, spread_of  # noqa: E402
 from antmem_results import (ALLOCATOR_ORDER, InputError, figure, load, replace_between,  # noqa: E402
                             tool_parser, write_atomic)
 
@@ -37,12 +38,8 @@ STEPS = range(0, 101, 5)  # presence of the optional fields, percent
 
 
 def spread(values, digits=1):
-    values = [v for v in values if v is not None]
-    if not values:
-        return "–"
-    med, lo, hi = statistics.median(values), min(values), max(values)
-    text = f"{med:.{digits}f}"
-    return text if f"{lo:.{digits}f}" == f"{hi:.{digits}f}" else f"{text} ({lo:.{digits}f}–{hi:.{digits}f})"
+    """A median (min–max) cell, as report.py writes its tables."""
+    return fmt(spread_of(values), digits)
 
 
 def measured_records(results, records_dir):

@@ -124,18 +124,24 @@ class PredictionIsMeasurement(unittest.TestCase):
             self.assertIn("REGRESSION order/slots/jemalloc n=2000 bytes_per_ant_usable", p.stdout)
 
     def test_the_generated_ant_is_the_hand_written_ant(self):
-        """Requested and usable bytes of records/ant.toml's slots, measured,
-        are the hand-written slots' (layouts/slots.c), under every allocator."""
+        """Requested and usable bytes of records/ant.toml's layouts, measured,
+        are the hand-written ones' of the same name (layouts/*.c, as the
+        registry lists them), under every allocator."""
+        sys.path.insert(0, os.path.join(ROOT, "scripts"))
+        import record_model
+        from antmem_results import registry_layouts
+        both = [l for l in registry_layouts(os.path.join(BUILD, "bench", "antmem")) if l in record_model.LAYOUTS]
+        self.assertGreaterEqual(len(both), 5, both)
         for n in ("1000", "123457"):
             with tempfile.TemporaryDirectory() as out:
                 for allocator, driver in DRIVERS.items():
                     for scenario in ("colony", "ant"):
-                        p = run(driver, out, "--scenario", scenario, "--layout", "slots", "--n", n)
+                        p = run(driver, out, "--scenario", scenario, "--layout", ",".join(both), "--n", n)
                         self.assertEqual(p.returncode, 0, p.stderr)
                 rows = summaries(out)
-            for allocator in DRIVERS:
-                hand, ours = rows[("colony", "slots", allocator)], rows[("ant", "slots", allocator)]
-                with self.subTest(n=n, allocator=allocator):
+            for allocator, layout in ((a, l) for a in DRIVERS for l in both):
+                hand, ours = rows[("colony", layout, allocator)], rows[("ant", layout, allocator)]
+                with self.subTest(n=n, layout=layout, allocator=allocator):
                     for column in ("final_requested_bytes", "bytes_per_ant_requested", "bytes_per_ant_usable"):
                         self.assertEqual(ours[column], hand[column], column)
 

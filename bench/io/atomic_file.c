@@ -135,7 +135,8 @@ void atomic_scratch_dir(const char *dir)
 	__atomic_store_n(&scratch[0], dir[0], __ATOMIC_RELEASE);
 }
 
-void atomic_drop_scratch(void)
+/* Async-signal-safe: getdents64 and unlinkat, no allocation. */
+static void drop_scratch(void)
 {
 	if (!scratch[0])
 		return;
@@ -164,6 +165,14 @@ void atomic_drop_held(void)
 {
 	for (sig_atomic_t i = 0; i < held_count; i++)
 		unlink(held[2 * i]);
+}
+
+void atomic_interrupted(void)
+{
+	if (pending[0])
+		unlink(pending);
+	atomic_drop_held();
+	drop_scratch();
 }
 
 int atomic_commit(struct atomic_file *af)

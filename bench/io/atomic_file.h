@@ -47,10 +47,12 @@ int atomic_commit_held(const char **failed) __attribute__((warn_unused_result));
 void atomic_drop_held(void);
 
 /* A scratch folder of this process's (dir, at most 255 bytes; "" for none)
- * that atomic_drop_scratch empties and removes: an interrupted run leaves
+ * that atomic_interrupted empties and removes: an interrupted run leaves
  * nothing in /tmp. */
 void atomic_scratch_dir(const char *dir);
-/* Async-signal-safe (getdents64 and unlinkat, no allocation). */
-void atomic_drop_scratch(void);
+
+/* For interrupt handlers: every temporary this process has in the making or
+ * held, and its scratch folder, removed (async-signal-safe). */
+void atomic_interrupted(void);
 
 #endif

@@ -17,7 +17,7 @@ static void shuffle(struct rg_choice *c, uint64_t block)
 {
 	size_t s = 0;
 	for (size_t k = 0; k < c->outcomes; k++)
-		for (uint32_t w = 0; w < c->weights[k]; w++)
+		for (uint32_t w = 0; w < (c->weights ? c->weights[k] : 1); w++)
 			c->slots[s++] = (uint32_t)k;
 	uint64_t state = rg_mix64(c->seed ^ rg_mix64(((uint64_t)c->field << 8 | c->purpose) ^
 						     rg_mix64(block + GOLDEN)));
@@ -28,7 +28,6 @@ static void shuffle(struct rg_choice *c, uint64_t block)
 		c->slots[i] = c->slots[j];
 		c->slots[j] = t;
 	}
-	c->block = block;
 	c->block_start = block * c->width;
 }
 
@@ -43,7 +42,7 @@ int rg_choice_init(struct rg_choice *c, uint64_t seed, unsigned field, enum rg_p
 	*c = (struct rg_choice){.seed = seed, .field = field, .purpose = purpose, .weights = weights,
 				.outcomes = outcomes};
 	for (size_t k = 0; k < outcomes; k++)
-		c->width += weights[k];
+		c->width += weights ? weights[k] : 1;
 	if (!c->width)
 		return -EINVAL;
 	c->slots = malloc(c->width * sizeof *c->slots);

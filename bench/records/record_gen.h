@@ -17,18 +17,19 @@
 enum rg_purpose { RG_PRESENCE = 1, RG_LENGTH = 2, RG_VALUE = 3, RG_VALUE_LENGTH = 4 };
 
 struct rg_choice {
-	uint64_t seed, block; /* block: the one whose order slots[] holds */
-	uint64_t block_start; /* the choice index of slots[0] */
+	uint64_t seed;
+	uint64_t block_start; /* the choice index of slots[0]: its block's first */
 	unsigned field;
 	enum rg_purpose purpose;
-	const uint32_t *weights;
+	const uint32_t *weights; /* NULL: each outcome once */
 	size_t outcomes, width; /* width: the sum of the weights */
 	uint32_t *slots;        /* width outcomes, the current block's order */
 };
 
 uint64_t rg_mix64(uint64_t x);
-/* 0, or -ENOMEM / -EINVAL (no outcome, or a zero sum); the slots are
- * allocated here, before any measured loop. */
+/* 0, or -ENOMEM / -EINVAL (no outcome, or a zero sum); weights NULL: each
+ * of the outcomes once (a uniform choice). The slots are allocated here,
+ * before any measured loop. */
 int rg_choice_init(struct rg_choice *c, uint64_t seed, unsigned field, enum rg_purpose purpose,
 		   const uint32_t *weights, size_t outcomes);
 /* Shuffles the block that holds choice i into c->slots (rg_choice_at's slow path). */
